@@ -1,0 +1,2 @@
+#![no_std]
+//! zkVM guest ABI (filled in by the RISC-V layer work).

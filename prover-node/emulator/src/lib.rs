@@ -1,0 +1,1 @@
+//! RV32IM emulator (in progress).

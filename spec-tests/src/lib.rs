@@ -1,0 +1,1 @@
+//! spec-tests (in progress).

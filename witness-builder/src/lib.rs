@@ -1,0 +1,1 @@
+//! witness-builder (in progress).
