@@ -85,7 +85,11 @@ impl ChainConfig {
     pub fn all_forks_until(chain_id: u64, last: EthereumHardfork) -> Self {
         let mut forks = Vec::new();
         for fork in FORKS {
-            let act = if is_timestamp_fork(fork) { Activation::Timestamp(0) } else { Activation::Block(0) };
+            let act = if is_timestamp_fork(fork) {
+                Activation::Timestamp(0)
+            } else {
+                Activation::Block(0)
+            };
             if fork == EthereumHardfork::Dao {
                 // The DAO fork is an irregular state change at one block, not a rule set.
                 if last == EthereumHardfork::Dao {
@@ -292,7 +296,8 @@ mod tests {
 
     #[test]
     fn garbage_is_a_typed_error() {
-        for bytes in [&[][..], &[0xc0], &[0xc1, 0x01], &[0xc4, 0x01, 0xc1, 0xc0, 0x80], &[0xff; 8]] {
+        for bytes in [&[][..], &[0xc0], &[0xc1, 0x01], &[0xc4, 0x01, 0xc1, 0xc0, 0x80], &[0xff; 8]]
+        {
             assert!(ChainConfig::decode(&mut &bytes[..]).is_err(), "{bytes:?}");
         }
     }

@@ -81,7 +81,10 @@ impl BlockCommitment {
         }
         let version = u16::from_be_bytes([bytes[4], bytes[5]]);
         if version != COMMITMENT_VERSION {
-            return Err(ExecutorError::UnsupportedVersion(Mismatch::new(COMMITMENT_VERSION, version)));
+            return Err(ExecutorError::UnsupportedVersion(Mismatch::new(
+                COMMITMENT_VERSION,
+                version,
+            )));
         }
         let u64_at = |o: usize| u64::from_be_bytes(bytes[o..o + 8].try_into().expect("in range"));
         let h = |i: usize| B256::from_slice(&bytes[22 + 32 * i..54 + 32 * i]);

@@ -10,16 +10,16 @@ use crate::{
     validate::{validate_body, validate_header, validate_ommers},
 };
 use alloc::{borrow::Cow, collections::BTreeMap, format, vec::Vec};
+use alloy_consensus::Eip658Value;
 use alloy_consensus::{
     Header, ReceiptEnvelope, Transaction, TxEnvelope, TxReceipt, proofs::calculate_receipt_root,
     transaction::SignerRecoverable,
 };
 use alloy_eips::eip7685::EMPTY_REQUESTS_HASH;
 use alloy_evm::{
-    Evm, EvmEnv, EvmFactory,
+    EthEvmFactory, Evm, EvmEnv, EvmFactory,
     block::{BlockExecutionResult, BlockExecutor, BlockExecutorFactory},
     eth::{EthBlockExecutionCtx, EthBlockExecutorFactory, receipt_builder::AlloyReceiptBuilder},
-    EthEvmFactory,
 };
 use alloy_hardforks::EthereumHardforks;
 use alloy_primitives::{Address, B256, Bloom};
@@ -27,7 +27,6 @@ use revm::{
     Database,
     database::{BundleState, State, states::bundle_state::BundleRetention},
 };
-use alloy_consensus::Eip658Value;
 
 /// What executing a block produced.
 #[derive(Debug)]
@@ -40,7 +39,10 @@ pub struct ExecutionOutcome {
 
 /// Recovers every transaction's sender. Homestead (EIP-2) and later reject high-s
 /// signatures; Frontier accepts them.
-pub fn recover_senders(chain: &ChainConfig, block: &EthBlock) -> Result<Vec<Address>, ExecutorError> {
+pub fn recover_senders(
+    chain: &ChainConfig,
+    block: &EthBlock,
+) -> Result<Vec<Address>, ExecutorError> {
     let homestead = chain.is_homestead_active_at_block(block.header.number);
     block
         .body
@@ -80,7 +82,7 @@ pub fn execute_block<DB, R>(
     mut intermediate: Option<&mut R>,
 ) -> Result<ExecutionOutcome, ExecutorError>
 where
-    DB: Database<Error = ExecutorError> + core::fmt::Debug,
+    DB: Database + core::fmt::Debug,
     R: IntermediateRoot<DB>,
 {
     let header = &block.header;
@@ -99,7 +101,11 @@ where
     } else {
         chain.clone()
     };
-    let factory = EthBlockExecutorFactory::new(AlloyReceiptBuilder::default(), exec_chain, EthEvmFactory::default());
+    let factory = EthBlockExecutorFactory::new(
+        AlloyReceiptBuilder::default(),
+        exec_chain,
+        EthEvmFactory::default(),
+    );
     let evm = factory.evm_factory().create_evm(&mut state, env);
     let ctx = EthBlockExecutionCtx {
         parent_hash: header.parent_hash,
@@ -111,14 +117,16 @@ where
         slot_number: None,
     };
     let mut executor = factory.create_executor(evm, ctx);
-    let exec_err = |e: alloy_evm::block::BlockExecutionError| ExecutorError::Execution(format!("{e}"));
+    let exec_err =
+        |e: alloy_evm::block::BlockExecutionError| ExecutorError::Execution(format!("{e}"));
     executor.apply_pre_execution_changes().map_err(exec_err)?;
     if dao_block {
         use alloy_evm::eth::dao_fork::{DAO_HARDFORK_ACCOUNTS, DAO_HARDFORK_BENEFICIARY};
         use revm::database::DatabaseCommitExt;
         let db = executor.evm_mut().db_mut();
         let dao_err = |e| ExecutorError::Execution(format!("DAO fork state change: {e}"));
-        let drained: u128 = db.drain_balances(DAO_HARDFORK_ACCOUNTS).map_err(dao_err)?.into_iter().sum();
+        let drained: u128 =
+            db.drain_balances(DAO_HARDFORK_ACCOUNTS).map_err(dao_err)?.into_iter().sum();
         db.increment_balances([(DAO_HARDFORK_BENEFICIARY, drained)]).map_err(dao_err)?;
     }
     let byzantium = chain.is_byzantium_active_at_block(header.number);
@@ -144,6 +152,17 @@ where
 fn set_post_state(receipt: &mut ReceiptEnvelope, root: B256) {
     if let Some(r) = receipt.as_receipt_with_bloom_mut() {
         r.receipt.status = Eip658Value::PostState(root);
+    }
+}
+
+/// For callers that do not check pre-Byzantium receipts (e.g. native pre-execution that
+/// only discovers the touched state): never called, since it is passed as `None`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoIntermediateRoot;
+
+impl<DB: Database + core::fmt::Debug> IntermediateRoot<DB> for NoIntermediateRoot {
+    fn root(&mut self, _state: &mut State<DB>) -> Result<B256, ExecutorError> {
+        Err(ExecutorError::Execution("intermediate state roots are not available".into()))
     }
 }
 
@@ -188,7 +207,9 @@ pub struct ValidationStats {
 ///
 /// # Assumptions
 /// None about the input: every byte of it is untrusted.
-pub fn validate_block(input: &StatelessInput) -> Result<(BlockCommitment, ValidationStats), ExecutorError> {
+pub fn validate_block(
+    input: &StatelessInput,
+) -> Result<(BlockCommitment, ValidationStats), ExecutorError> {
     let (commitment, stats, _) = validate_block_with_diff(input)?;
     Ok((commitment, stats))
 }
@@ -209,7 +230,10 @@ pub fn validate_block_with_diff(
     for (index, h) in input.ancestors.iter().enumerate() {
         let got = h.hash_slow();
         if got != expected {
-            return Err(ExecutorError::AncestorHashMismatch { index, mismatch: Mismatch::new(expected, got) });
+            return Err(ExecutorError::AncestorHashMismatch {
+                index,
+                mismatch: Mismatch::new(expected, got),
+            });
         }
         block_hashes.insert(h.number, got);
         expected = h.parent_hash;
@@ -282,7 +306,10 @@ pub fn check_execution(
     }
     let receipts_root = calculate_receipt_root(&result.receipts);
     if receipts_root != header.receipts_root {
-        return Err(ExecutorError::ReceiptsRoot(Mismatch::new(header.receipts_root, receipts_root)));
+        return Err(ExecutorError::ReceiptsRoot(Mismatch::new(
+            header.receipts_root,
+            receipts_root,
+        )));
     }
     let mut bloom = Bloom::ZERO;
     for r in &result.receipts {

@@ -118,7 +118,9 @@ impl WitnessState {
                         return self.read_storage(address, slot);
                     }
                 };
-                self.storage.entry(address).or_insert(StorageTrie { trie: SparseTrie::from_root(root) })
+                self.storage
+                    .entry(address)
+                    .or_insert(StorageTrie { trie: SparseTrie::from_root(root) })
             }
         };
         match storage.trie.get(store, &key)? {

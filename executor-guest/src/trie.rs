@@ -133,7 +133,11 @@ impl SparseTrie {
                 Node::Empty => return Ok(None),
                 Node::Blinded(_) => unreachable!("resolved above"),
                 Node::Leaf(path, value) => {
-                    return Ok(if key_rest_eq(key, pos, path) { Some(value.as_slice()) } else { None });
+                    return Ok(if key_rest_eq(key, pos, path) {
+                        Some(value.as_slice())
+                    } else {
+                        None
+                    });
                 }
                 Node::Extension(path, child) => {
                     if !key_has_prefix(key, pos, path) {
@@ -155,7 +159,12 @@ impl SparseTrie {
     }
 
     /// Sets `key` to `value` (non-empty).
-    pub fn insert(&mut self, store: &NodeStore, key: &Nibbles, value: Vec<u8>) -> Result<(), TrieError> {
+    pub fn insert(
+        &mut self,
+        store: &NodeStore,
+        key: &Nibbles,
+        value: Vec<u8>,
+    ) -> Result<(), TrieError> {
         debug_assert!(!value.is_empty(), "empty values are deletions");
         insert(&mut self.root, store, key, 0, value)
     }
@@ -338,8 +347,11 @@ fn insert(
             let ext_nib = path.get_unchecked(common) as usize;
             let rest = slice(path, common + 1, path.len());
             let old_child = core::mem::replace(child.as_mut(), Node::Empty);
-            children[ext_nib] =
-                if rest.is_empty() { old_child } else { Node::Extension(rest, Box::new(old_child)) };
+            children[ext_nib] = if rest.is_empty() {
+                old_child
+            } else {
+                Node::Extension(rest, Box::new(old_child))
+            };
             let new_nib = key.get_unchecked(pos + common) as usize;
             children[new_nib] = Node::Leaf(slice(key, pos + common + 1, key.len()), value);
             let branch = Node::Branch(children);
@@ -483,7 +495,9 @@ pub fn orphan_candidates<'a>(
             TrieNode::Leaf(leaf) => {
                 for k in 1..=leaf.key.len() {
                     buf.clear();
-                    let rlp = LeafNode::new(leaf.key.slice(k..), leaf.value.clone()).as_ref().rlp(&mut buf);
+                    let rlp = LeafNode::new(leaf.key.slice(k..), leaf.value.clone())
+                        .as_ref()
+                        .rlp(&mut buf);
                     if rlp.as_hash().is_some_and(|h| referenced.contains(&h)) {
                         out.push(buf.clone());
                     }
@@ -492,7 +506,9 @@ pub fn orphan_candidates<'a>(
             TrieNode::Extension(ext) => {
                 for k in 1..ext.key.len() {
                     buf.clear();
-                    let rlp = ExtensionNode::new(ext.key.slice(k..), ext.child.clone()).as_ref().rlp(&mut buf);
+                    let rlp = ExtensionNode::new(ext.key.slice(k..), ext.child.clone())
+                        .as_ref()
+                        .rlp(&mut buf);
                     if rlp.as_hash().is_some_and(|h| referenced.contains(&h)) {
                         out.push(buf.clone());
                     }

@@ -38,7 +38,10 @@ pub fn validate_header(
     let number = header.number;
     let ts = header.timestamp;
     if number != parent.number.wrapping_add(1) {
-        return Err(ExecutorError::BlockNumber(Mismatch::new(parent.number.wrapping_add(1), number)));
+        return Err(ExecutorError::BlockNumber(Mismatch::new(
+            parent.number.wrapping_add(1),
+            number,
+        )));
     }
     if ts <= parent.timestamp {
         return Err(ExecutorError::TimestampNotAfterParent { parent: parent.timestamp, got: ts });
@@ -55,7 +58,10 @@ pub fn validate_header(
         || header.gas_limit < MIN_GAS_LIMIT
         || header.gas_limit.abs_diff(parent_limit) >= bound
     {
-        return Err(ExecutorError::GasLimitOutOfBounds { parent: parent_limit, got: header.gas_limit });
+        return Err(ExecutorError::GasLimitOutOfBounds {
+            parent: parent_limit,
+            got: header.gas_limit,
+        });
     }
     if header.gas_used > header.gas_limit {
         return Err(ExecutorError::GasUsedExceedsLimit {
@@ -78,7 +84,8 @@ pub fn validate_header(
     } else if !chain.is_london_active_at_block(parent.number) {
         Some(INITIAL_BASE_FEE)
     } else {
-        let parent_fee = parent.base_fee_per_gas.ok_or(ExecutorError::MissingHeaderField("parent base fee"))?;
+        let parent_fee =
+            parent.base_fee_per_gas.ok_or(ExecutorError::MissingHeaderField("parent base fee"))?;
         Some(calc_next_block_base_fee(
             parent.gas_used,
             parent.gas_limit,
@@ -87,7 +94,10 @@ pub fn validate_header(
         ))
     };
     if header.base_fee_per_gas != expected_base_fee {
-        return Err(ExecutorError::BaseFee(Mismatch::new(expected_base_fee, header.base_fee_per_gas)));
+        return Err(ExecutorError::BaseFee(Mismatch::new(
+            expected_base_fee,
+            header.base_fee_per_gas,
+        )));
     }
 
     // Proof of stake (Paris) or proof of work.
@@ -100,7 +110,10 @@ pub fn validate_header(
             return Err(ExecutorError::NonZeroNonce(nonce));
         }
         if header.ommers_hash != EMPTY_OMMER_ROOT_HASH {
-            return Err(ExecutorError::OmmersHash(Mismatch::new(EMPTY_OMMER_ROOT_HASH, header.ommers_hash)));
+            return Err(ExecutorError::OmmersHash(Mismatch::new(
+                EMPTY_OMMER_ROOT_HASH,
+                header.ommers_hash,
+            )));
         }
     } else {
         let expected = ethash_difficulty(chain, header, parent);
@@ -124,7 +137,10 @@ pub fn validate_header(
         let blob_gas_used = header.blob_gas_used.unwrap_or_default();
         let max = params.max_blob_gas_per_block();
         if blob_gas_used > max || blob_gas_used % DATA_GAS_PER_BLOB != 0 {
-            return Err(ExecutorError::BlobGasUsed(Mismatch::new(max.min(blob_gas_used), blob_gas_used)));
+            return Err(ExecutorError::BlobGasUsed(Mismatch::new(
+                max.min(blob_gas_used),
+                blob_gas_used,
+            )));
         }
         // At the Cancun transition the parent has no blob fields: excess starts at zero.
         let expected = if chain.is_cancun_active_at_timestamp(parent.timestamp) {
@@ -198,7 +214,10 @@ pub fn validate_body(chain: &ChainConfig, block: &EthBlock) -> Result<(), Execut
     let header = &block.header;
     let tx_root = calculate_transaction_root(&block.body.transactions);
     if tx_root != header.transactions_root {
-        return Err(ExecutorError::TransactionsRoot(Mismatch::new(header.transactions_root, tx_root)));
+        return Err(ExecutorError::TransactionsRoot(Mismatch::new(
+            header.transactions_root,
+            tx_root,
+        )));
     }
     let ommers_root = calculate_ommers_root(&block.body.ommers);
     if ommers_root != header.ommers_hash {

@@ -1,1 +1,24 @@
-//! witness-builder (in progress).
+//! Builds stateless witnesses of Ethereum blocks from a JSON-RPC node.
+//!
+//! This part of the crate is the node side:
+//!
+//! - [`rpc`]: [`RpcClient`], JSON-RPC over HTTP with retries, backoff, timeout and a
+//!   concurrency limit, and typed `eth_*` methods;
+//! - [`replay`]: [`ReplayServer`], a loopback JSON-RPC server over recorded mainnet answers
+//!   (`fixtures/mainnet-rpc/`), used by the tests and the `rpc-replay` binary;
+//! - [`rpc_db`]: [`RpcDb`], a revm database over the client for a block's pre-state that
+//!   records every account, slot, code and ancestor header that execution touches;
+//! - [`builder`]: [`build_witness`], the assembly of a verified `StatelessInput` for a block;
+//! - [`error`]: [`WitnessError`], the crate's one error enum.
+
+pub mod builder;
+pub mod error;
+pub mod replay;
+pub mod rpc;
+pub mod rpc_db;
+
+pub use builder::{BuildStats, BuiltWitness, WitnessSource, build_witness};
+pub use error::{Result, WitnessError};
+pub use replay::{Recordings, ReplayHandle, ReplayServer};
+pub use rpc::{RpcBlock, RpcClient, RpcConfig};
+pub use rpc_db::{AccessRecord, RpcDb};

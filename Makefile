@@ -1,0 +1,49 @@
+# zk Ethereum client: one entry point for setup, the default run, tests and long jobs.
+# Every tool the project needs is installed by `make setup` (idempotent).
+
+SHELL := /bin/bash
+TOOLS := $(CURDIR)/.tools
+ANVIL := $(TOOLS)/node_modules/.bin/anvil
+ANVIL_VERSION := 1.7.1
+SUITE_TAR := $(CURDIR)/../shared/fixtures/ethereum-tests/BlockchainTests-4c87ebbf.tar.gz
+SUITE_DIR ?= $(shell echo $${TMPDIR:-/tmp})/zkec-blockchain-tests
+CARGO := cargo
+export ANVIL_BIN := $(ANVIL)
+
+.PHONY: setup run test test-unit spec-tests bench fmt lint clean-tools
+
+## setup: install everything the project needs (toolchain parts, anvil, qemu-user)
+setup:
+	rustup component add rustfmt clippy >/dev/null
+	@command -v cargo-nextest >/dev/null || cargo install cargo-nextest --locked
+	@if [ ! -x "$(ANVIL)" ]; then \
+		echo "installing anvil $(ANVIL_VERSION) from npm into .tools/"; \
+		npm install --no-audit --no-fund --silent --prefix "$(TOOLS)" @foundry-rs/anvil-linux-amd64@$(ANVIL_VERSION); \
+	fi
+	@command -v qemu-riscv32 >/dev/null || { \
+		echo "installing qemu-user (qemu-riscv32, the RISC-V oracle)"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user >/dev/null) \
+		|| { echo "could not install qemu-user: run as root or install it yourself"; exit 1; }; }
+
+## run: the main job on the built-in default (mainnet block 19426587 from recorded RPC answers)
+run: setup
+	$(CARGO) run --release -q -p prover-node --bin execute-block
+
+## test: every test, then the full Ethereum BlockchainTests suite natively
+test: setup test-unit spec-tests
+
+test-unit:
+	$(CARGO) nextest run --workspace --release --no-fail-fast
+
+## spec-tests: unpack the shared BlockchainTests suite and run it through the stateless executor
+spec-tests:
+	@if [ ! -d "$(SUITE_DIR)/BlockchainTests" ]; then \
+		mkdir -p "$(SUITE_DIR)" && tar -xzf "$(SUITE_TAR)" -C "$(SUITE_DIR)"; fi
+	$(CARGO) run --release -q -p spec-tests -- run "$(SUITE_DIR)/BlockchainTests" --json "$(SUITE_DIR)/report.json"
+
+fmt:
+	$(CARGO) fmt --all
+
+lint:
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
