@@ -1,1 +1,19 @@
-//! prover-node (in progress).
+//! The prover node: orchestration of witness building, execution and (next) proving.
+//!
+//! Today it runs the execution half of `prove-block`: build the witness of a block from an
+//! RPC node (or the built-in replay server over recorded mainnet answers), then validate
+//! the block statelessly and print its commitment. The zkVM crates live beside it:
+//! `abi/` (guest ABI) and `emulator/` (RV32IM emulator).
+
+use std::path::PathBuf;
+
+/// The default block of `make run`: the first Cancun block on mainnet.
+pub const DEFAULT_BLOCK: u64 = 19_426_587;
+
+/// The folder of recorded mainnet RPC answers shipped with the repository.
+pub fn recorded_fixtures_dir() -> PathBuf {
+    if let Ok(dir) = std::env::var("ZKEC_FIXTURES") {
+        return PathBuf::from(dir);
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/mainnet-rpc")
+}
