@@ -194,7 +194,7 @@ pub enum ExecutorError {
     ReceiptsRoot(Mismatch<B256>),
     /// Logs bloom differs from the header.
     #[error("logs bloom differs from the header")]
-    LogsBloom(Mismatch<Bloom>),
+    LogsBloom(alloc::boxed::Box<Mismatch<Bloom>>),
     /// Requests hash differs from the header.
     #[error("requests hash: {0:?}")]
     RequestsHash(Mismatch<Option<B256>>),

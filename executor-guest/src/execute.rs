@@ -256,15 +256,14 @@ pub fn validate_block_with_diff(
         let byzantium = chain.is_byzantium_active_at_block(header.number);
         let pre = if byzantium { None } else { Some(state.clone_tries()) };
         let mut hook = pre.as_ref().map(|pre| WitnessIntermediate { pre });
-        execute_block(chain, block, &senders, &mut state, hook.as_mut())?
+        // A witness error inside the EVM surfaces as text; report the typed original.
+        execute_block(chain, block, &senders, &mut state, hook.as_mut())
+            .map_err(|e| state.take_error().unwrap_or(e))?
     };
     check_execution(chain, header, &outcome.result)?;
 
     // 6. Post-state root.
-    let post_root = state.apply_bundle(&outcome.bundle).inspect_err(|_e| {
-        #[cfg(feature = "std")]
-        std::eprintln!("DEBUG apply_bundle failed: {_e}");
-    })?;
+    let post_root = state.apply_bundle(&outcome.bundle)?;
     if post_root != header.state_root {
         return Err(ExecutorError::StateRoot(Mismatch::new(header.state_root, post_root)));
     }
@@ -316,7 +315,7 @@ pub fn check_execution(
         bloom.accrue_bloom(&r.bloom());
     }
     if bloom != header.logs_bloom {
-        return Err(ExecutorError::LogsBloom(Mismatch::new(header.logs_bloom, bloom)));
+        return Err(ExecutorError::LogsBloom(alloc::boxed::Box::new(Mismatch::new(header.logs_bloom, bloom))));
     }
     if chain.is_prague_active_at_timestamp(header.timestamp) {
         let got = Some(result.requests.requests_hash());

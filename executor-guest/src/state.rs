@@ -35,6 +35,9 @@ pub struct WitnessState {
     loaded: AddressMap<Option<TrieAccount>>,
     codes: B256Map<Bytecode>,
     block_hashes: BTreeMap<u64, B256>,
+    /// The first error this database returned to the EVM. revm and alloy-evm carry database
+    /// errors as text; keeping the typed original lets validation report it as such.
+    first_error: Option<ExecutorError>,
 }
 
 impl WitnessState {
@@ -57,7 +60,22 @@ impl WitnessState {
             loaded: AddressMap::default(),
             codes,
             block_hashes,
+            first_error: None,
         }
+    }
+
+    /// The first error returned to the EVM, if any (taken).
+    pub fn take_error(&mut self) -> Option<ExecutorError> {
+        self.first_error.take()
+    }
+
+    fn note<T>(&mut self, r: Result<T, ExecutorError>) -> Result<T, ExecutorError> {
+        if let Err(e) = &r {
+            if self.first_error.is_none() {
+                self.first_error = Some(e.clone());
+            }
+        }
+        r
     }
 
     /// A copy of the tries and caches (the witness node store is shared, not copied).
@@ -69,6 +87,7 @@ impl WitnessState {
             loaded: self.loaded.clone(),
             codes: self.codes.clone(),
             block_hashes: self.block_hashes.clone(),
+            first_error: None,
         }
     }
 
@@ -212,7 +231,8 @@ impl Database for WitnessState {
     type Error = ExecutorError;
 
     fn basic(&mut self, address: Address) -> Result<Option<AccountInfo>, Self::Error> {
-        Ok(self.account(address)?.map(|a| AccountInfo {
+        let r = self.account(address);
+        Ok(self.note(r)?.map(|a| AccountInfo {
             balance: a.balance,
             nonce: a.nonce,
             code_hash: a.code_hash,
@@ -225,15 +245,18 @@ impl Database for WitnessState {
         if code_hash == KECCAK256_EMPTY || code_hash == B256::ZERO {
             return Ok(Bytecode::default());
         }
-        self.codes.get(&code_hash).cloned().ok_or(ExecutorError::MissingCode(code_hash))
+        let r = self.codes.get(&code_hash).cloned().ok_or(ExecutorError::MissingCode(code_hash));
+        self.note(r)
     }
 
     fn storage(&mut self, address: Address, index: U256) -> Result<U256, Self::Error> {
-        self.read_storage(address, index)
+        let r = self.read_storage(address, index);
+        self.note(r)
     }
 
     fn block_hash(&mut self, number: u64) -> Result<B256, Self::Error> {
-        self.block_hashes.get(&number).copied().ok_or(ExecutorError::MissingAncestor(number))
+        let r = self.block_hashes.get(&number).copied().ok_or(ExecutorError::MissingAncestor(number));
+        self.note(r)
     }
 }
 

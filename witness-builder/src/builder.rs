@@ -212,7 +212,9 @@ async fn witness_from_proofs(
     let block_c = block.clone();
     let (db, outcome) = db
         .run_blocking(move |db| {
+            // The error as text: `ExecutorError` is large, and only its message is kept.
             execute_block::<_, NoIntermediateRoot>(&chain_c, &block_c, &senders, db, None)
+                .map_err(|e| e.to_string())
         })
         .await?;
     let outcome = outcome.map_err(|e| WitnessError::WitnessRejected {
