@@ -88,6 +88,14 @@ where
     let header = &block.header;
     let blob_params = chain.blob_params_at(header.timestamp)?;
     let env = EvmEnv::for_eth_block(header, chain, chain.chain_id, blob_params);
+    // alloy-evm maps Constantinople without Petersburg to Byzantium, and revm has no
+    // Constantinople rules (EIP-1283 net gas metering) at all: refuse rather than execute
+    // under the wrong rules. (On mainnet both activated at the same block.)
+    if chain.is_constantinople_active_at_block(header.number)
+        && !chain.is_petersburg_active_at_block(header.number)
+    {
+        return Err(ExecutorError::UnsupportedFork("Constantinople without Petersburg"));
+    }
     let mut state = State::builder().with_database(db).with_bundle_update().build();
 
     // Geth applies the DAO fork's irregular state change *before* the block's transactions
@@ -124,9 +132,27 @@ where
         use alloy_evm::eth::dao_fork::{DAO_HARDFORK_ACCOUNTS, DAO_HARDFORK_BENEFICIARY};
         use revm::database::DatabaseCommitExt;
         let db = executor.evm_mut().db_mut();
-        let dao_err = |e| ExecutorError::Execution(format!("DAO fork state change: {e}"));
-        let drained: u128 =
-            db.drain_balances(DAO_HARDFORK_ACCOUNTS).map_err(dao_err)?.into_iter().sum();
+        fn dao_err(e: impl core::fmt::Display) -> ExecutorError {
+            ExecutorError::Execution(format!("DAO fork state change: {e}"))
+        }
+        // Each drained account keeps existing with a zero balance, as in geth's
+        // `SetBalance(addr, 0)` (before EIP-161 an emptied account stays in the trie).
+        // `State::drain_balances` commits an emptied account as touched-empty, which the
+        // cache deletes (EIP-161 semantics), so the transitions are built here instead.
+        let mut drained: u128 = 0;
+        let mut transitions = Vec::with_capacity(DAO_HARDFORK_ACCOUNTS.len());
+        for address in DAO_HARDFORK_ACCOUNTS {
+            let account = db.load_cache_account(address).map_err(dao_err)?;
+            let balance = account.account_info().map(|a| a.balance).unwrap_or_default();
+            // `drain_balance` panics above u128; reject instead (untrusted state).
+            let balance = u128::try_from(balance).ok().and_then(|b| drained.checked_add(b));
+            drained = balance.ok_or(ExecutorError::Execution(format!(
+                "DAO fork: balance of {address} overflows u128"
+            )))?;
+            let (_, transition) = account.drain_balance();
+            transitions.push((address, transition.map_storage(|_| None)));
+        }
+        db.apply_transition(transitions);
         db.increment_balances([(DAO_HARDFORK_BENEFICIARY, drained)]).map_err(dao_err)?;
     }
     let byzantium = chain.is_byzantium_active_at_block(header.number);

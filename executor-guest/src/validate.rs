@@ -212,6 +212,21 @@ pub fn ethash_difficulty(chain: &ChainConfig, header: &Header, parent: &Header) 
 /// post-merge block has none), withdrawals presence and root.
 pub fn validate_body(chain: &ChainConfig, block: &EthBlock) -> Result<(), ExecutorError> {
     let header = &block.header;
+    // A block holds blob transactions in their canonical form; the network form (with
+    // blobs, commitments and proofs) decodes as the same envelope but is not part of a block.
+    let with_sidecar = block.body.transactions.iter().any(|tx| {
+        matches!(
+            tx,
+            alloy_consensus::TxEnvelope::Eip4844(signed)
+                if matches!(signed.tx(), alloy_consensus::TxEip4844Variant::TxEip4844WithSidecar(_))
+        )
+    });
+    if with_sidecar {
+        return Err(ExecutorError::Decode {
+            what: "block",
+            reason: "blob transaction in network form (with sidecar)",
+        });
+    }
     let tx_root = calculate_transaction_root(&block.body.transactions);
     if tx_root != header.transactions_root {
         return Err(ExecutorError::TransactionsRoot(Mismatch::new(
