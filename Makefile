@@ -9,12 +9,18 @@ SUITE_TAR := $(CURDIR)/../shared/fixtures/ethereum-tests/BlockchainTests-4c87ebb
 SUITE_DIR ?= $(shell echo $${TMPDIR:-/tmp})/zkec-blockchain-tests
 CARGO := cargo
 export ANVIL_BIN := $(ANVIL)
+GUEST_DIR := executor-guest/guest
+GUEST_TOOLCHAIN := $(shell sed -n 's/^channel *= *"\(.*\)"/\1/p' $(GUEST_DIR)/rust-toolchain.toml)
 
-.PHONY: setup run test test-unit spec-tests bench fmt lint clean-tools
+.PHONY: setup run test test-unit spec-tests bench fmt lint clean-tools guest guest-repro
 
 ## setup: install everything the project needs (toolchain parts, anvil, qemu-user)
 setup:
 	rustup component add rustfmt clippy >/dev/null
+	@# The guest's pinned nightly with the std sources for -Zbuild-std (see $(GUEST_DIR)).
+	@rustup run $(GUEST_TOOLCHAIN) rustc --print sysroot >/dev/null 2>&1 \
+		&& [ -d "$$(rustup run $(GUEST_TOOLCHAIN) rustc --print sysroot)/lib/rustlib/src/rust/library" ] \
+		|| rustup toolchain install $(GUEST_TOOLCHAIN) --profile minimal --component rust-src
 	@command -v cargo-nextest >/dev/null || cargo install cargo-nextest --locked
 	@if [ ! -x "$(ANVIL)" ]; then \
 		echo "installing anvil $(ANVIL_VERSION) from npm into .tools/"; \
@@ -30,7 +36,7 @@ run: setup
 	$(CARGO) run --release -q -p prover-node --bin execute-block
 
 ## test: every test, then the full Ethereum BlockchainTests suite natively
-test: setup test-unit spec-tests
+test: setup guest test-unit spec-tests
 
 test-unit:
 	$(CARGO) nextest run --workspace --release --no-fail-fast
@@ -40,6 +46,15 @@ spec-tests:
 	@if [ ! -d "$(SUITE_DIR)/BlockchainTests" ]; then \
 		mkdir -p "$(SUITE_DIR)" && tar -xzf "$(SUITE_TAR)" -C "$(SUITE_DIR)"; fi
 	$(CARGO) run --release -q -p spec-tests -- run "$(SUITE_DIR)/BlockchainTests" --json "$(SUITE_DIR)/report.json"
+
+## guest: build the RISC-V guest ELF (reproducibly) and check its sha256 against PROGRAM_ID
+guest:
+	$(GUEST_DIR)/build.sh --check
+
+## guest-repro: two clean guest builds from copies of the sources in two fresh folders
+## must give the same bytes (slow: two full builds)
+guest-repro:
+	$(GUEST_DIR)/repro.sh
 
 fmt:
 	$(CARGO) fmt --all

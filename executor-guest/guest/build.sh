@@ -17,7 +17,7 @@ target_dir="$here/target"
 mode=build
 while [ $# -gt 0 ]; do
     case "$1" in
-        --target-dir) target_dir="$2"; shift 2 ;;
+        --target-dir) target_dir="$(realpath -m "$2")"; shift 2 ;;
         --check) mode=check; shift ;;
         --record) mode=record; shift ;;
         *) echo "usage: $0 [--target-dir DIR] [--check|--record]" >&2; exit 2 ;;
@@ -25,7 +25,27 @@ while [ $# -gt 0 ]; do
 done
 
 channel="$(sed -n 's/^channel *= *"\(.*\)"/\1/p' "$here/rust-toolchain.toml")"
-cd "$here"
+repo="$(cd "$here/../.." && pwd)"
+
+# Cargo hashes the absolute path of path dependencies outside the workspace root
+# (executor-guest, prover-node/abi) into every crate's `-C metadata`, and so into symbol
+# names and code layout. To give the same bytes from any checkout, the sources the guest
+# needs are staged at one fixed path and built there (as other zkVMs build in a container
+# at a fixed path). The lock serialises builds from different checkouts.
+stage="/tmp/zkvm-guest-build"
+mkdir -p "$stage"
+exec 9>"$stage.lock"
+flock 9
+src="$stage/src"
+rm -rf "$src"
+mkdir -p "$src/executor-guest/guest" "$src/prover-node/abi"
+cp -a "$repo/Cargo.toml" "$src/"
+cp -a "$repo/executor-guest/Cargo.toml" "$repo/executor-guest/src" "$src/executor-guest/"
+cp -a "$repo/prover-node/abi/Cargo.toml" "$repo/prover-node/abi/src" "$src/prover-node/abi/"
+(cd "$here" && cp -a Cargo.toml Cargo.lock rust-toolchain.toml link.x .cargo src \
+    "$src/executor-guest/guest/")
+
+cd "$src/executor-guest/guest"
 env -i PATH="$PATH" HOME="$HOME" \
     ${CARGO_HOME:+CARGO_HOME="$CARGO_HOME"} ${RUSTUP_HOME:+RUSTUP_HOME="$RUSTUP_HOME"} \
     cargo "+$channel" build --release --locked --bins --target-dir "$target_dir"

@@ -43,7 +43,7 @@ pub fn keccak256(data: &[u8]) -> [u8; 32] {
 #[inline(always)]
 fn absorb(state: &mut [u32; KECCAK_STATE_WORDS], block: &[u8]) {
     debug_assert_eq!(block.len(), RATE);
-    if block.as_ptr().addr() % 4 == 0 {
+    if block.as_ptr().addr().is_multiple_of(4) {
         // Aligned input (the common case for heap buffers): one load per word.
         for (i, word) in state[..RATE_WORDS].iter_mut().enumerate() {
             // SAFETY: `block` holds RATE bytes and is 4-aligned, so word `i` is in bounds

@@ -2,8 +2,8 @@
 //! The guest runtime of our zkVM: everything a Rust program needs to run bare on the
 //! machine of [`zkvm_abi`], and nothing else.
 //!
-//! * [`_start`](entry) sets the stack pointer to [`STACK_TOP`] and calls the program's
-//!   `guest_main` (defined by each binary with [`entry!`]).
+//! * `_start` (in `global_asm!`) sets the stack pointer to [`STACK_TOP`] and calls the
+//!   program's `guest_main` (defined by each binary with [`entry!`]).
 //! * A bump allocator over the memory between the end of the image and the stack
 //!   ([`BumpAllocator`]); running out halts with [`exit::OUT_OF_MEMORY`].
 //! * A panic handler that halts with [`exit::PANIC`].

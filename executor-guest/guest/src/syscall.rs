@@ -5,7 +5,9 @@
 //! so the compiler assumes the machine may read and write memory through the pointers.
 
 use core::arch::asm;
-use zkvm_abi::syscall::{COMMIT_OUTPUT, HALT, INPUT_LEN, KECCAK_PERMUTE, KECCAK_STATE_WORDS, READ_INPUT};
+use zkvm_abi::syscall::{
+    COMMIT_OUTPUT, HALT, INPUT_LEN, KECCAK_PERMUTE, KECCAK_STATE_WORDS, READ_INPUT,
+};
 
 /// Stop the machine with `code` as the exit code.
 #[inline(always)]
