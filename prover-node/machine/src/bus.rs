@@ -1,0 +1,182 @@
+//! The buses chips talk over (LogUp interactions in `p3-lookup`), and the byte table's
+//! operations.
+//!
+//! # Signs and bounds
+//!
+//! A message is *sent* with a negative count and *received* with a positive one; the
+//! verifier checks that, over all chips, every bus sums to zero. A chip never calls
+//! `push_interaction` itself: it calls [`Bus::send`], [`Bus::receive`] or
+//! [`Bus::provide`], so that the sign convention and the per-row count bound (which
+//! feeds `p3-lookup`'s multiplicity height check `Σ bound·height < p`) live here.
+//!
+//! * `send` / `receive` take a count the chip constrains to `0..=max_count` on every row
+//!   (usually a boolean "real row" flag, `max_count = 1`).
+//! * `provide` is the table side of a lookup (the byte table): its multiplicity is a free
+//!   witness column with bound 0. That is sound because every query side is bounded, so
+//!   the queried counts cannot wrap modulo p, and an entry the table does not hold can
+//!   never be matched.
+//!
+//! Messages on one bus always have the same width ([`Bus::message_width`]): LogUp folds a
+//! message as `Σ e_i·β^(k-1-i)`, so messages of different widths could collide.
+
+use p3_lookup::{Count, InteractionBuilder};
+
+/// A bus: a named LogUp channel between chips (see `DESIGN.md`, "Buses").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum Bus {
+    /// `(pc, opcode, rd, rs1, rs2, imm limbs)`: CPU → program ROM.
+    Program = 0,
+    /// `(opcode, a limbs, b limbs, c limbs)`: CPU → the chip implementing the opcode.
+    Execution = 1,
+    /// `(address space, address, value limbs, timestamp)`: memory accesses.
+    Memory = 2,
+    /// `(op, x, y, z)`: range checks and bitwise operations on bytes, served by the byte
+    /// table (see [`ByteOp`]).
+    Byte = 3,
+    /// `(number, args, timestamp)`: CPU → syscall and precompile chips.
+    Syscall = 4,
+}
+
+impl Bus {
+    /// Every bus.
+    pub const ALL: [Bus; 5] = [Bus::Program, Bus::Execution, Bus::Memory, Bus::Byte, Bus::Syscall];
+
+    /// The bus name `p3-lookup` keys its challenges and balance on.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Bus::Program => "PROGRAM",
+            Bus::Execution => "EXECUTION",
+            Bus::Memory => "MEMORY",
+            Bus::Byte => "BYTE",
+            Bus::Syscall => "SYSCALL",
+        }
+    }
+
+    /// Number of field elements in one message, for the buses whose layout is fixed
+    /// (`None` while no chip uses the bus yet).
+    pub const fn message_width(self) -> Option<usize> {
+        match self {
+            Bus::Execution => Some(EXECUTION_MESSAGE_WIDTH),
+            Bus::Byte => Some(BYTE_MESSAGE_WIDTH),
+            Bus::Program | Bus::Memory | Bus::Syscall => None,
+        }
+    }
+
+    /// Send `count` copies of `message` (`0 <= count <= max_count`, constrained by the
+    /// caller on every row).
+    pub fn send<AB: InteractionBuilder, const N: usize>(
+        self,
+        builder: &mut AB,
+        message: [AB::Expr; N],
+        count: impl Into<AB::Expr>,
+        max_count: u32,
+    ) {
+        self.check_width(N);
+        builder.push_interaction(self.name(), message, Count::bounded(-count.into(), max_count));
+    }
+
+    /// Receive `count` copies of `message` (`0 <= count <= max_count`, constrained by the
+    /// caller on every row).
+    pub fn receive<AB: InteractionBuilder, const N: usize>(
+        self,
+        builder: &mut AB,
+        message: [AB::Expr; N],
+        count: impl Into<AB::Expr>,
+        max_count: u32,
+    ) {
+        self.check_width(N);
+        builder.push_interaction(self.name(), message, Count::bounded(count.into(), max_count));
+    }
+
+    /// Receive `multiplicity` copies of a table entry; `multiplicity` is a free witness
+    /// (see the module docs for why that is sound).
+    pub fn provide<AB: InteractionBuilder, const N: usize>(
+        self,
+        builder: &mut AB,
+        message: [AB::Expr; N],
+        multiplicity: impl Into<AB::Expr>,
+    ) {
+        self.check_width(N);
+        builder.push_interaction(self.name(), message, Count::provided(multiplicity.into()));
+    }
+
+    fn check_width(self, n: usize) {
+        debug_assert!(
+            self.message_width().is_none_or(|w| w == n),
+            "bus {} carries {:?}-element messages, got {n}",
+            self.name(),
+            self.message_width()
+        );
+    }
+}
+
+/// Width of an `EXECUTION` message: opcode and three words of four limbs.
+pub const EXECUTION_MESSAGE_WIDTH: usize = 13;
+/// Width of a `BYTE` message: `(op, x, y, z)`.
+pub const BYTE_MESSAGE_WIDTH: usize = 4;
+
+/// An operation of the byte table: the first element of a `BYTE` message `(op, x, y, z)`.
+///
+/// The table has one row per pair `(x, y)` of bytes and provides, on every row, one entry
+/// per operation. A sender's message matches an entry only if it equals it element by
+/// element, which is what each operation below guarantees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum ByteOp {
+    /// `(RANGE, x, y, 0)`: `x` and `y` are bytes. Pad a lone byte with `y = 0`.
+    Range = 0,
+    /// `(AND, x, y, x & y)`.
+    And = 1,
+    /// `(OR, x, y, x | y)`.
+    Or = 2,
+    /// `(XOR, x, y, x ^ y)`.
+    Xor = 3,
+    /// `(LTU, x, y, x < y)`: unsigned less-than of two bytes (also range-checks both).
+    Ltu = 4,
+    /// `(U16, v, 0, 0)`: `v < 2^16` (the entry of row `(x, y)` is `v = x + 256·y`).
+    U16 = 5,
+    /// `(MSB, x, 0, x >> 7)`: the top bit of a byte (entries with `y != 0` are never
+    /// queried, so the sender must put `y = 0`).
+    Msb = 6,
+}
+
+impl ByteOp {
+    /// Every operation, in the order of the byte table's multiplicity columns.
+    pub const ALL: [ByteOp; NUM_BYTE_OPS] = [
+        ByteOp::Range,
+        ByteOp::And,
+        ByteOp::Or,
+        ByteOp::Xor,
+        ByteOp::Ltu,
+        ByteOp::U16,
+        ByteOp::Msb,
+    ];
+
+    /// The result `z` of the operation on `(x, y)`, as the table holds it.
+    pub const fn eval(self, x: u8, y: u8) -> u32 {
+        match self {
+            ByteOp::Range => 0,
+            ByteOp::And => (x & y) as u32,
+            ByteOp::Or => (x | y) as u32,
+            ByteOp::Xor => (x ^ y) as u32,
+            ByteOp::Ltu => (x < y) as u32,
+            ByteOp::U16 => 0,
+            ByteOp::Msb => (x >> 7) as u32,
+        }
+    }
+
+    /// The table row `(x, y)` whose entry for this operation a request on `(x, y)` hits.
+    /// `U16` requests carry `v` in `x` and are served by row `(v & 0xff, v >> 8)`; `MSB`
+    /// requests by row `(x, 0)`.
+    pub const fn table_row(self, x: u32, y: u32) -> usize {
+        match self {
+            ByteOp::U16 => x as usize,
+            ByteOp::Msb => x as usize,
+            _ => (x as usize) | ((y as usize) << 8),
+        }
+    }
+}
+
+/// Number of byte-table operations.
+pub const NUM_BYTE_OPS: usize = 7;

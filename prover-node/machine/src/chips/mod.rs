@@ -1,0 +1,15 @@
+//! The chips, one folder each: `columns.rs` (the row layout), `air.rs` (constraints),
+//! `trace.rs` (trace generation), `tests.rs`.
+
+pub mod add_sub;
+pub mod byte;
+pub mod driver;
+
+/// Smallest trace height any chip pads to (a power of two).
+pub const MIN_ROWS: usize = 4;
+
+/// The height a chip with `rows` real rows pads to.
+pub const fn padded_height(rows: usize) -> usize {
+    let h = rows.next_power_of_two();
+    if h < MIN_ROWS { MIN_ROWS } else { h }
+}

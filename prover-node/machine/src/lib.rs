@@ -1,0 +1,37 @@
+#![no_std]
+//! The AIR chips of the zkVM: one folder per chip, the buses they talk over, and the
+//! [`MachineAir`] enum that `p3-batch-stark` proves in one batch.
+//!
+//! The architecture (which chip sends what on which bus, and why each value is
+//! constrained) is fixed in `prover-node/machine/DESIGN.md`; this crate implements it.
+//!
+//! # Layout
+//!
+//! * [`bus`]: the bus ids ([`Bus`]), the byte-table operations ([`ByteOp`]) and the only
+//!   functions chips use to send and receive messages (signs and count bounds in one place).
+//! * [`word`]: 32-bit words as four byte limbs.
+//! * [`opcode`]: the opcode numbers carried on the `EXECUTION` bus.
+//! * [`event`]: plain-integer events trace generation reads (shaped like the emulator's).
+//! * [`chips`]: `byte` (preprocessed byte table), `add_sub` (ADD/SUB), `driver` (a test
+//!   stand-in for the CPU that sends `EXECUTION` messages).
+//! * [`machine`]: the [`MachineAir`] enum and whole-machine trace generation.
+//!
+//! Everything here is `no_std` + `alloc`: the verifier evaluates these constraints too.
+
+extern crate alloc;
+
+pub mod bus;
+pub mod chips;
+mod columns;
+pub mod event;
+pub mod machine;
+pub mod opcode;
+pub mod word;
+
+#[cfg(test)]
+mod testing;
+
+pub use bus::{Bus, ByteOp};
+pub use event::AluEvent;
+pub use machine::{MachineAir, MachineRecord, MachineTraces};
+pub use word::Word;

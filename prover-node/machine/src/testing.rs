@@ -1,0 +1,89 @@
+//! Helpers shared by the chips' tests: seeded events, whole-machine proving, tampering.
+
+extern crate std;
+
+use alloc::vec::Vec;
+
+use p3_koala_bear::KoalaBear;
+use p3_matrix::dense::RowMajorMatrix;
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+use zkvm_stark::{DefaultConfig, MachineConfig, VerifyError, prove_machine, setup, verify_machine};
+
+use crate::{AluEvent, MachineAir, MachineRecord};
+
+/// The field the tests prove over.
+pub type F = KoalaBear;
+
+/// Index of each chip in [`MachineAir::all`].
+pub const DRIVER: usize = 0;
+/// Index of the `ADD`/`SUB` chip.
+pub const ADD_SUB: usize = 1;
+/// Index of the byte table.
+pub const BYTE: usize = 2;
+
+/// Edge cases first (carries through every limb, wrap-around, borrows), then seeded random
+/// `ADD`s and `SUB`s.
+pub fn alu_events(seed: u64, n: usize) -> Vec<AluEvent> {
+    let mut events = alloc::vec![
+        AluEvent::add(0, 0),
+        AluEvent::add(u32::MAX, 1),
+        AluEvent::add(0x00ff_ffff, 1),
+        AluEvent::add(u32::MAX, u32::MAX),
+        AluEvent::sub(0, 1),
+        AluEvent::sub(0x0100_0000, 1),
+        AluEvent::sub(5, 5),
+        AluEvent::sub(0x8000_0000, u32::MAX),
+    ];
+    let mut rng = SmallRng::seed_from_u64(seed);
+    while events.len() < n {
+        let (b, c) = (rng.r#gen::<u32>(), rng.r#gen::<u32>());
+        events.push(if rng.r#gen::<bool>() { AluEvent::add(b, c) } else { AluEvent::sub(b, c) });
+    }
+    events.truncate(n);
+    events
+}
+
+/// The traces of a machine running `events`.
+pub fn machine_traces(events: &[AluEvent]) -> (Vec<RowMajorMatrix<F>>, Vec<Vec<F>>) {
+    let record = MachineRecord { alu: events.to_vec() };
+    let traces = record.generate_traces::<F>();
+    (traces.traces, traces.public_values)
+}
+
+/// Prove the traces with the default configuration and verify the proof (through its
+/// byte encoding, as a verifier would receive it).
+pub fn prove_and_verify(
+    traces: &[RowMajorMatrix<F>],
+    public_values: &[Vec<F>],
+) -> Result<(), VerifyError> {
+    let config = DefaultConfig::build();
+    let (pk, vk) = setup(&config, MachineAir::all()).expect("setup");
+    let proof = prove_machine(&config, &pk, traces, public_values).expect("prove");
+    let bytes = proof.to_bytes();
+    let decoded = zkvm_stark::MachineProof::<DefaultConfig>::from_bytes(&bytes)?;
+    verify_machine(&config, &vk, &decoded)
+}
+
+/// Change one cell of one chip's trace.
+pub fn set_cell(traces: &mut [RowMajorMatrix<F>], chip: usize, row: usize, col: usize, value: F) {
+    let width = traces[chip].width;
+    traces[chip].values[row * width + col] = value;
+}
+
+/// Read one cell.
+pub fn cell(traces: &[RowMajorMatrix<F>], chip: usize, row: usize, col: usize) -> F {
+    let width = traces[chip].width;
+    traces[chip].values[row * width + col]
+}
+
+/// Assert the verifier rejected the proof through its own checks (constraints at `zeta`,
+/// bus balance), not through a decoding failure or a contained panic.
+pub fn assert_rejected(result: Result<(), VerifyError>) {
+    match result {
+        Err(VerifyError::Stark(reason)) | Err(VerifyError::Lookup(reason)) => {
+            std::eprintln!("rejected as expected: {reason}");
+        }
+        other => panic!("expected the verifier to reject, got {other:?}"),
+    }
+}
