@@ -20,6 +20,7 @@
 //! | `COMMIT_OUTPUT`    | `0x03`  | source pointer           | length      | -    | 0                     |
 //! | `KECCAK_PERMUTE`   | `0x10`  | state pointer (4-aligned)| -           | -    | 0                     |
 //! | reserved (below)   | `0x100..` | -                      | -           | -    | fault: unimplemented  |
+//! | `PHASE_MARK`       | `0xf000`| phase id                 | -           | -    | nothing (`a0` kept)   |
 //!
 //! * `READ_INPUT` copies `min(a1, remaining)` bytes from the private input stream,
 //!   starting where the previous read stopped, to `a0`. The pointer may be unaligned.
@@ -29,6 +30,13 @@
 //! * The reserved numbers in [`syscall`] (secp256k1 recover, sha256 compress, bn254
 //!   add/mul/pairing, bigint modexp) are allocated now so that guests and chips agree on
 //!   them later; the machine faults on them today.
+//! * `PHASE_MARK` is a *debug* syscall (range [`syscall::DEBUG_START`]`..`
+//!   [`syscall::DEBUG_END`]): it tells a profiler that phase `a0` of the guest starts at
+//!   this cycle. It changes no register (not even `a0`) and no memory; only the cycle
+//!   count advances, as for any instruction. Phase marks are not part of any public
+//!   output: the emulator reports them beside the run, never in the committed bytes, and
+//!   the prover proves the `ecall` as a no-op. (They are part of the program, so adding or
+//!   removing them changes its program id.)
 //!
 //! # Memory map
 //!
@@ -58,6 +66,19 @@ pub mod syscall {
     pub const COMMIT_OUTPUT: u32 = 0x03;
     /// Keccak-f\[1600\] in place on 50 little-endian words at address `a0`.
     pub const KECCAK_PERMUTE: u32 = 0x10;
+    /// First number of the reserved (allocated, not implemented) syscalls.
+    pub const RESERVED_START: u32 = 0x100;
+    /// One past the last number of the reserved syscalls.
+    pub const RESERVED_END: u32 = 0x200;
+    /// First number of the debug syscalls: profiling aids with no effect on the machine's
+    /// state beyond the cycle count, outside every public output; a prover proves them
+    /// as no-ops.
+    pub const DEBUG_START: u32 = 0xf000;
+    /// One past the last number of the debug syscalls.
+    pub const DEBUG_END: u32 = 0xf100;
+    /// Debug: phase `a0` of the guest starts at this cycle (a profiling mark). Changes no
+    /// register and no memory; see the crate docs.
+    pub const PHASE_MARK: u32 = DEBUG_START;
     /// Reserved: secp256k1 public-key recovery. Not implemented.
     pub const SECP256K1_RECOVER: u32 = 0x100;
     /// Reserved: SHA-256 compression function. Not implemented.
@@ -97,11 +118,13 @@ pub mod syscall {
         Bn254Pairing = BN254_PAIRING,
         /// See [`BIGINT_MODEXP`] (reserved).
         BigintModexp = BIGINT_MODEXP,
+        /// See [`PHASE_MARK`] (debug).
+        PhaseMark = PHASE_MARK,
     }
 
     impl Syscall {
         /// Every syscall the ABI knows, implemented or reserved.
-        pub const ALL: [Syscall; 11] = [
+        pub const ALL: [Syscall; 12] = [
             Syscall::Halt,
             Syscall::InputLen,
             Syscall::ReadInput,
@@ -113,6 +136,7 @@ pub mod syscall {
             Syscall::Bn254Mul,
             Syscall::Bn254Pairing,
             Syscall::BigintModexp,
+            Syscall::PhaseMark,
         ];
 
         /// The syscall with number `n`, or `None` if the ABI does not define it.
@@ -129,6 +153,7 @@ pub mod syscall {
                 BN254_MUL => Syscall::Bn254Mul,
                 BN254_PAIRING => Syscall::Bn254Pairing,
                 BIGINT_MODEXP => Syscall::BigintModexp,
+                PHASE_MARK => Syscall::PhaseMark,
                 _ => return None,
             })
         }
@@ -140,7 +165,15 @@ pub mod syscall {
 
         /// Whether the number is only reserved: allocated, but the machine faults on it.
         pub const fn is_reserved(self) -> bool {
-            self.as_u32() >= SECP256K1_RECOVER
+            let n = self.as_u32();
+            RESERVED_START <= n && n < RESERVED_END
+        }
+
+        /// Whether this is a debug syscall: no effect on the machine's state beyond the
+        /// cycle count, not part of any public output, proved as a no-op.
+        pub const fn is_debug(self) -> bool {
+            let n = self.as_u32();
+            DEBUG_START <= n && n < DEBUG_END
         }
     }
 
@@ -322,7 +355,7 @@ pub mod isa {
 
 #[cfg(test)]
 mod tests {
-    use super::syscall::Syscall;
+    use super::syscall::*;
     use super::*;
 
     #[test]
@@ -333,6 +366,13 @@ mod tests {
         assert_eq!(Syscall::from_u32(0xdead), None);
         assert!(!Syscall::KeccakPermute.is_reserved());
         assert!(Syscall::Bn254Pairing.is_reserved());
+        assert!(!Syscall::PhaseMark.is_reserved());
+        assert!(Syscall::PhaseMark.is_debug());
+        assert!(!Syscall::KeccakPermute.is_debug());
+        for s in Syscall::ALL {
+            let n = s.as_u32();
+            assert!(n < RESERVED_START || s.is_reserved() || s.is_debug(), "{s:?} in no range");
+        }
     }
 
     #[test]

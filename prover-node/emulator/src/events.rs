@@ -112,7 +112,8 @@ pub struct SyscallEvent {
     pub number: u32,
     /// `a0`, `a1`, `a2` before the call.
     pub args: [u32; 3],
-    /// The value written to `a0` (for `HALT`, the exit code; `a0` is not written).
+    /// The value written to `a0` (for `HALT`, the exit code, and for debug syscalls such
+    /// as `PHASE_MARK`, the unchanged `a0`: neither writes `a0`).
     pub result: u32,
     /// Index in [`ExecutionChunk::memory`] of the syscall's first memory access.
     pub memory_start: usize,

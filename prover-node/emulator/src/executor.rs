@@ -23,6 +23,34 @@ pub struct ExecutionSummary {
     pub output: Vec<u8>,
     /// Instructions executed, the `HALT` `ecall` included.
     pub cycles: u64,
+    /// `(phase id, cycle)` of every `PHASE_MARK` syscall, in execution order (the cycle is
+    /// that of the marking `ecall`). A profiling side channel: not part of the output.
+    pub phase_marks: Vec<(u32, u64)>,
+}
+
+impl ExecutionSummary {
+    /// Cycles spent in each phase, one entry per phase id in the order the ids were first
+    /// marked. A mark at cycle `c` starts its phase at `c` (the marking `ecall` counts to
+    /// it) and the phase lasts until the next mark or the end of the run; a phase marked
+    /// more than once sums its spans. Cycles before the first mark are in no phase
+    /// ([`ExecutionSummary::unmarked_cycles`]).
+    pub fn phase_cycles(&self) -> Vec<(u32, u64)> {
+        let mut totals: Vec<(u32, u64)> = Vec::new();
+        for (i, &(id, start)) in self.phase_marks.iter().enumerate() {
+            let end = self.phase_marks.get(i + 1).map_or(self.cycles, |&(_, c)| c);
+            let span = end.saturating_sub(start);
+            match totals.iter_mut().find(|(p, _)| *p == id) {
+                Some((_, total)) => *total += span,
+                None => totals.push((id, span)),
+            }
+        }
+        totals
+    }
+
+    /// Cycles before the first phase mark (all of them when nothing was marked).
+    pub fn unmarked_cycles(&self) -> u64 {
+        self.phase_marks.first().map_or(self.cycles, |&(_, c)| c)
+    }
 }
 
 /// The decoded code span: one entry per word of `[base, base + 4 * insts.len())`.
@@ -58,6 +86,8 @@ struct Io {
     input: Vec<u8>,
     input_pos: usize,
     output: Vec<u8>,
+    /// `(phase id, cycle)` of each `PHASE_MARK`.
+    phase_marks: Vec<(u32, u64)>,
 }
 
 /// An RV32IM machine loaded with a program.
@@ -203,7 +233,12 @@ impl Emulator {
     }
 
     fn summary(&self, exit_code: u32) -> ExecutionSummary {
-        ExecutionSummary { exit_code, output: self.io.output.clone(), cycles: self.cycle }
+        ExecutionSummary {
+            exit_code,
+            output: self.io.output.clone(),
+            cycles: self.cycle,
+            phase_marks: self.io.phase_marks.clone(),
+        }
     }
 
     /// The registers (`x0..x31`).
@@ -234,6 +269,11 @@ impl Emulator {
     /// Bytes committed so far.
     pub fn output(&self) -> &[u8] {
         &self.io.output
+    }
+
+    /// `(phase id, cycle)` of the `PHASE_MARK` syscalls so far, in execution order.
+    pub fn phase_marks(&self) -> &[(u32, u64)] {
+        &self.io.phase_marks
     }
 
     /// The instruction loop: runs until `HALT` (returns its exit code) or until
@@ -527,11 +567,17 @@ fn syscall<T: Tracer>(
             }
             0
         }
+        // A debug syscall: noted beside the run, no register or memory changes.
+        Syscall::PhaseMark => {
+            io.phase_marks.push((a0, cycle));
+            a0
+        }
         // Reserved syscalls were rejected above.
         _ => return Err(EmuError::UnimplementedSyscall { pc, number }),
     };
     let halted = syscall == Syscall::Halt;
-    if !halted {
+    // HALT does not return and debug syscalls leave every register as it was.
+    if !halted && !syscall.is_debug() {
         let prev = core::mem::replace(&mut regs[reg::SYSCALL_RESULT as usize], result);
         if T::ENABLED {
             tracer.reg_write(cycle, reg::SYSCALL_RESULT, prev, result);

@@ -10,6 +10,9 @@
 //! 3. [`Emulator::execute`] (fast mode) or [`Emulator::execute_recording`] (events in
 //!    bounded [`ExecutionChunk`]s) runs until the `HALT` syscall. Both share one
 //!    instruction loop, specialised at compile time.
+//! 4. The [`ExecutionSummary`] holds the exit code, the committed output, the cycle count
+//!    and the `(phase id, cycle)` marks of the debug syscall `PHASE_MARK`
+//!    ([`ExecutionSummary::phase_cycles`] splits the cycles by phase).
 //!
 //! The machine follows the ABI in [`zkvm_abi`]: syscall numbers and calling convention,
 //! memory map, instruction encodings. Where RISC-V leaves a choice, this machine is strict:

@@ -140,6 +140,36 @@ fn commit_output_out_of_range_faults() {
 }
 
 #[test]
+fn phase_marks_are_recorded_and_change_nothing() {
+    let mut code = vec![addi(10, 0, 7)]; // cycle 2
+    code.extend(sys(syscall::PHASE_MARK)); // ecall at cycle 5
+    code.push(addi(20, 10, 0)); // x20 = a0 after the mark: still 7
+    code.push(addi(10, 0, 9));
+    code.extend(sys(syscall::PHASE_MARK)); // ecall at cycle 10
+    code.extend(sys(syscall::PHASE_MARK)); // the same phase again, at cycle 13
+    code.push(s(Sb, 20, 31, 0));
+    code.push(addi(10, 31, 0));
+    code.push(addi(11, 0, 1));
+    code.extend(sys(syscall::COMMIT_OUTPUT));
+    code.extend(halt(0));
+    let summary = run(&code).unwrap();
+    assert_eq!(summary.output, [7], "a0 survives the mark; marks are not output");
+    assert_eq!(summary.phase_marks, [(7, 5), (9, 10), (9, 13)]);
+    assert_eq!(summary.unmarked_cycles(), 5);
+    assert_eq!(summary.phase_cycles(), [(7, 5), (9, summary.cycles - 10)]);
+    let total: u64 = summary.phase_cycles().iter().map(|(_, c)| c).sum();
+    assert_eq!(total + summary.unmarked_cycles(), summary.cycles);
+}
+
+#[test]
+fn a_run_without_marks_has_no_phases() {
+    let summary = run(&halt(0)).unwrap();
+    assert!(summary.phase_marks.is_empty());
+    assert!(summary.phase_cycles().is_empty());
+    assert_eq!(summary.unmarked_cycles(), summary.cycles);
+}
+
+#[test]
 fn unknown_and_reserved_syscalls_fault() {
     let err = run(&sys(0x77)).unwrap_err();
     assert_eq!(err, EmuError::UnknownSyscall { pc: pc_of(2), number: 0x77 });

@@ -199,6 +199,34 @@ fn syscalls_record_their_memory_and_registers() {
 }
 
 #[test]
+fn phase_marks_record_like_fast_mode_and_write_no_register() {
+    let mut p = TestProgram::new();
+    let b = &mut p.body;
+    for phase in [3, 1, 3] {
+        b.push(addi(10, 0, phase));
+        b.extend(li(5, syscall::PHASE_MARK));
+        b.push(asm::ecall());
+        b.push(addi(1, 10, 1));
+    }
+    let elf = p.elf(Target::Zkvm);
+    // `check_program` compares the summaries, marks included, with fast mode, and replays
+    // the register transcript (a write of `a0` by the mark would break it).
+    for chunk_cycles in [1, 2, 5, 1 << 20] {
+        check_program(&elf, Vec::new(), chunk_cycles);
+    }
+    let mut marks = Vec::new();
+    let summary = Emulator::run_recording(&elf, Vec::new(), 4, |c| {
+        for s in c.syscalls.iter().filter(|s| s.number == syscall::PHASE_MARK) {
+            assert_eq!((s.result, s.memory_len), (s.args[0], 0));
+            marks.push((s.args[0], s.cycle));
+        }
+    })
+    .unwrap();
+    assert_eq!(summary.phase_marks, marks);
+    assert_eq!(marks.iter().map(|m| m.0).collect::<Vec<_>>(), [3, 1, 3]);
+}
+
+#[test]
 fn chunk_size_zero_means_one() {
     let elf = zkvm_elf(&[addi(1, 0, 1)]);
     let mut n = 0;

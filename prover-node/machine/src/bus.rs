@@ -25,11 +25,13 @@ use p3_lookup::{Count, InteractionBuilder};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[repr(u8)]
 pub enum Bus {
-    /// `(pc, opcode, rd, rs1, rs2, imm limbs)`: CPU → program ROM.
+    /// `(pc, decoded instruction)`: CPU → program ROM (see
+    /// [`crate::chips::program::InstructionCols`]).
     Program = 0,
     /// `(opcode, a limbs, b limbs, c limbs)`: CPU → the chip implementing the opcode.
     Execution = 1,
-    /// `(address space, address, value limbs, timestamp)`: memory accesses.
+    /// `(address space, address, value limbs, timestamp)`: memory accesses (see
+    /// [`crate::chips::memory`]).
     Memory = 2,
     /// `(op, x, y, z)`: range checks and bitwise operations on bytes, served by the byte
     /// table (see [`ByteOp`]).
@@ -57,9 +59,11 @@ impl Bus {
     /// (`None` while no chip uses the bus yet).
     pub const fn message_width(self) -> Option<usize> {
         match self {
+            Bus::Program => Some(PROGRAM_MESSAGE_WIDTH),
             Bus::Execution => Some(EXECUTION_MESSAGE_WIDTH),
+            Bus::Memory => Some(MEMORY_MESSAGE_WIDTH),
             Bus::Byte => Some(BYTE_MESSAGE_WIDTH),
-            Bus::Program | Bus::Memory | Bus::Syscall => None,
+            Bus::Syscall => None,
         }
     }
 
@@ -115,6 +119,16 @@ impl Bus {
 pub const EXECUTION_MESSAGE_WIDTH: usize = 13;
 /// Width of a `BYTE` message: `(op, x, y, z)`.
 pub const BYTE_MESSAGE_WIDTH: usize = 4;
+/// Width of a `PROGRAM` message: `pc` and the decoded instruction
+/// ([`crate::chips::program::InstructionCols`]).
+pub const PROGRAM_MESSAGE_WIDTH: usize = 1 + crate::chips::program::NUM_INSTRUCTION_COLS;
+/// Width of a `MEMORY` message: `(space, addr, value limbs, timestamp)`.
+pub const MEMORY_MESSAGE_WIDTH: usize = 7;
+
+/// Address space of the registers in `MEMORY` messages (address = register index).
+pub const REGISTER_SPACE: u8 = 0;
+/// Address space of RAM in `MEMORY` messages (address = word address).
+pub const RAM_SPACE: u8 = 1;
 
 /// An operation of the byte table: the first element of a `BYTE` message `(op, x, y, z)`.
 ///

@@ -12,9 +12,13 @@
 //! * [`word`]: 32-bit words as four byte limbs.
 //! * [`opcode`]: the opcode numbers carried on the `EXECUTION` bus.
 //! * [`event`]: plain-integer events trace generation reads (shaped like the emulator's).
-//! * [`chips`]: `byte` (preprocessed byte table), `add_sub` (ADD/SUB), `driver` (a test
-//!   stand-in for the CPU that sends `EXECUTION` messages).
+//! * [`chips`]: `byte` (preprocessed byte table), `add_sub` (ADD/SUB), `bitwise`
+//!   (AND/OR/XOR), `shift` (SLL/SRL/SRA), `lt` (SLT/SLTU, and the less-than gadget the
+//!   branch chip reuses), `driver` (a test stand-in for the CPU that sends `EXECUTION`
+//!   messages).
 //! * [`machine`]: the [`MachineAir`] enum and whole-machine trace generation.
+//! * [`execution`]: the machine of one program (CPU, program ROM, registers, ALU chips,
+//!   byte table) and its trace generation from an emulator run.
 //!
 //! Everything here is `no_std` + `alloc`: the verifier evaluates these constraints too.
 
@@ -24,6 +28,7 @@ pub mod bus;
 pub mod chips;
 mod columns;
 pub mod event;
+pub mod execution;
 pub mod machine;
 pub mod opcode;
 pub mod word;

@@ -10,14 +10,17 @@ use p3_lookup::InteractionBuilder;
 use p3_matrix::dense::RowMajorMatrix;
 
 use crate::chips::add_sub::{self, AddSubChip};
+use crate::chips::bitwise::{self, BitwiseChip};
 use crate::chips::byte::{ByteChip, ByteRecord};
 use crate::chips::driver::{self, DriverChip};
+use crate::chips::lt::{self, LtChip};
+use crate::chips::shift::{self, ShiftChip};
 use crate::event::AluEvent;
 use crate::opcode;
 
 /// Every chip of the machine. `p3-batch-stark` needs one AIR type for all instances of a
 /// batch; this enum delegates `BaseAir` and `Air` to the chip it holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MachineAir {
     /// Test stand-in for the CPU (see [`crate::chips::driver`]).
     Driver(DriverChip),
@@ -25,6 +28,18 @@ pub enum MachineAir {
     AddSub(AddSubChip),
     /// The preprocessed byte table.
     Byte(ByteChip),
+    /// `AND`, `OR`, `XOR`.
+    Bitwise(BitwiseChip),
+    /// `SLL`, `SRL`, `SRA`.
+    Shift(ShiftChip),
+    /// `SLT`, `SLTU`.
+    Lt(LtChip),
+    /// The CPU: one row per executed instruction (see [`crate::chips::cpu`]).
+    Cpu(crate::chips::cpu::CpuChip),
+    /// The program ROM (preprocessed; see [`crate::chips::program`]).
+    Program(crate::chips::program::ProgramChip),
+    /// The register file's initial and final values (see [`crate::chips::memory`]).
+    Registers(crate::chips::memory::RegistersChip),
 }
 
 /// Call `$body` with `$chip` bound to the chip inside `$air`.
@@ -34,6 +49,12 @@ macro_rules! dispatch {
             MachineAir::Driver($chip) => $body,
             MachineAir::AddSub($chip) => $body,
             MachineAir::Byte($chip) => $body,
+            MachineAir::Bitwise($chip) => $body,
+            MachineAir::Shift($chip) => $body,
+            MachineAir::Lt($chip) => $body,
+            MachineAir::Cpu($chip) => $body,
+            MachineAir::Program($chip) => $body,
+            MachineAir::Registers($chip) => $body,
         }
     };
 }
@@ -45,6 +66,9 @@ impl MachineAir {
             MachineAir::Driver(DriverChip),
             MachineAir::AddSub(AddSubChip),
             MachineAir::Byte(ByteChip),
+            MachineAir::Bitwise(BitwiseChip),
+            MachineAir::Shift(ShiftChip),
+            MachineAir::Lt(LtChip),
         ]
     }
 
@@ -54,6 +78,12 @@ impl MachineAir {
             MachineAir::Driver(_) => "driver",
             MachineAir::AddSub(_) => "add_sub",
             MachineAir::Byte(_) => "byte",
+            MachineAir::Bitwise(_) => "bitwise",
+            MachineAir::Shift(_) => "shift",
+            MachineAir::Lt(_) => "lt",
+            MachineAir::Cpu(_) => "cpu",
+            MachineAir::Program(_) => "program",
+            MachineAir::Registers(_) => "registers",
         }
     }
 }
@@ -119,18 +149,31 @@ impl MachineRecord {
     /// whoever built the record.
     pub fn generate_traces<F: Field>(&self) -> MachineTraces<F> {
         let mut bytes = ByteRecord::new();
-        let add_sub: Vec<AluEvent> = self
-            .alu
-            .iter()
-            .filter(|e| matches!(e.opcode, opcode::ADD | opcode::SUB))
-            .copied()
-            .collect();
-        assert_eq!(add_sub.len(), self.alu.len(), "an ALU event has no chip yet");
+        let events_of = |opcodes: &[u8]| -> Vec<AluEvent> {
+            self.alu.iter().filter(|e| opcodes.contains(&e.opcode)).copied().collect()
+        };
+        let add_sub = events_of(&[opcode::ADD, opcode::SUB]);
+        let bitwise = events_of(&[opcode::AND, opcode::OR, opcode::XOR]);
+        let shift = events_of(&[opcode::SLL, opcode::SRL, opcode::SRA]);
+        let lt = events_of(&[opcode::SLT, opcode::SLTU]);
+        assert_eq!(
+            add_sub.len() + bitwise.len() + shift.len() + lt.len(),
+            self.alu.len(),
+            "an ALU event has no chip yet"
+        );
 
+        let driver_trace = driver::generate_trace(&self.alu);
+        let add_sub_trace = add_sub::generate_trace(&add_sub, &mut bytes);
+        let bitwise_trace = bitwise::generate_trace(&bitwise, &mut bytes);
+        let shift_trace = shift::generate_trace(&shift, &mut bytes);
+        let lt_trace = lt::generate_trace(&lt, &mut bytes);
         let traces = vec![
-            driver::generate_trace(&self.alu),
-            add_sub::generate_trace(&add_sub, &mut bytes),
+            driver_trace,
+            add_sub_trace,
             bytes.generate_trace(),
+            bitwise_trace,
+            shift_trace,
+            lt_trace,
         ];
         let public_values = vec![Vec::new(); traces.len()];
         MachineTraces { traces, public_values }

@@ -13,14 +13,46 @@
 pub const ADD: u8 = 27;
 /// `SUB`: `a = b − c` modulo 2^32.
 pub const SUB: u8 = 28;
+/// `SLL` (and `SLLI`): `a = b << (c mod 32)`.
+pub const SLL: u8 = 29;
+/// `SLT` (and `SLTI`): `a = 1` if `b < c` as signed integers, else 0.
+pub const SLT: u8 = 30;
+/// `SLTU` (and `SLTIU`): `a = 1` if `b < c` as unsigned integers, else 0.
+pub const SLTU: u8 = 31;
+/// `XOR` (and `XORI`): `a = b ^ c`.
+pub const XOR: u8 = 32;
+/// `SRL` (and `SRLI`): `a = b >> (c mod 32)`, shifting in zeros.
+pub const SRL: u8 = 33;
+/// `SRA` (and `SRAI`): `a = b >> (c mod 32)`, shifting in copies of the sign bit.
+pub const SRA: u8 = 34;
+/// `OR` (and `ORI`): `a = b | c`.
+pub const OR: u8 = 35;
+/// `AND` (and `ANDI`): `a = b & c`.
+pub const AND: u8 = 36;
 
 /// The operation an instruction executes on the `EXECUTION` bus: immediate forms map to
 /// their register form (`ADDI` → `ADD`). `None` for opcodes no chip implements yet.
 pub const fn execution_opcode(emulator_opcode: u8) -> Option<u8> {
     const ADDI: u8 = 18;
+    const SLTI: u8 = 19;
+    const SLTIU: u8 = 20;
+    const XORI: u8 = 21;
+    const ORI: u8 = 22;
+    const ANDI: u8 = 23;
+    const SLLI: u8 = 24;
+    const SRLI: u8 = 25;
+    const SRAI: u8 = 26;
     match emulator_opcode {
         ADD | ADDI => Some(ADD),
         SUB => Some(SUB),
+        SLL | SLLI => Some(SLL),
+        SLT | SLTI => Some(SLT),
+        SLTU | SLTIU => Some(SLTU),
+        XOR | XORI => Some(XOR),
+        SRL | SRLI => Some(SRL),
+        SRA | SRAI => Some(SRA),
+        OR | ORI => Some(OR),
+        AND | ANDI => Some(AND),
         _ => None,
     }
 }
@@ -35,10 +67,26 @@ mod tests {
     fn numbers_are_the_emulator_discriminants() {
         assert_eq!(ADD, Opcode::Add as u8);
         assert_eq!(SUB, Opcode::Sub as u8);
+        assert_eq!(SLL, Opcode::Sll as u8);
+        assert_eq!(SLT, Opcode::Slt as u8);
+        assert_eq!(SLTU, Opcode::Sltu as u8);
+        assert_eq!(XOR, Opcode::Xor as u8);
+        assert_eq!(SRL, Opcode::Srl as u8);
+        assert_eq!(SRA, Opcode::Sra as u8);
+        assert_eq!(OR, Opcode::Or as u8);
+        assert_eq!(AND, Opcode::And as u8);
         for op in Opcode::ALL {
             let expected = match op {
                 Opcode::Add | Opcode::Addi => Some(ADD),
                 Opcode::Sub => Some(SUB),
+                Opcode::Sll | Opcode::Slli => Some(SLL),
+                Opcode::Slt | Opcode::Slti => Some(SLT),
+                Opcode::Sltu | Opcode::Sltiu => Some(SLTU),
+                Opcode::Xor | Opcode::Xori => Some(XOR),
+                Opcode::Srl | Opcode::Srli => Some(SRL),
+                Opcode::Sra | Opcode::Srai => Some(SRA),
+                Opcode::Or | Opcode::Ori => Some(OR),
+                Opcode::And | Opcode::Andi => Some(AND),
                 _ => None,
             };
             assert_eq!(execution_opcode(op as u8), expected, "{op:?}");

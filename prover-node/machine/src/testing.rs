@@ -22,6 +22,39 @@ pub const ADD_SUB: usize = 1;
 /// Index of the byte table.
 pub const BYTE: usize = 2;
 
+/// Index of the chip named `name` in [`MachineAir::all`].
+pub fn chip_index(name: &str) -> usize {
+    MachineAir::all().iter().position(|chip| chip.name() == name).expect("no chip of that name")
+}
+
+/// The event of the emulator's `op` on `(b, c)`: the `EXECUTION` opcode it maps to, and
+/// the result from the emulator's reference `alu`.
+pub fn reference_event(op: zkvm_emulator::instruction::Opcode, b: u32, c: u32) -> AluEvent {
+    let opcode = crate::opcode::execution_opcode(op as u8).expect("an EXECUTION opcode");
+    AluEvent { opcode, a: zkvm_emulator::instruction::alu(op, b, c), b, c }
+}
+
+/// Operands at the edges of a word: zero, one, all ones, the signed extremes and their
+/// neighbours, limb boundaries, and two patterns with every limb different.
+pub const EDGE_WORDS: [u32; 16] = [
+    0,
+    1,
+    2,
+    0x7f,
+    0x80,
+    0xff,
+    0x100,
+    0xffff,
+    0x7fff_ffff,
+    0x8000_0000,
+    0x8000_0001,
+    u32::MAX - 1,
+    u32::MAX,
+    0x0123_4567,
+    0xdead_beef,
+    0x00ff_00ff,
+];
+
 /// Edge cases first (carries through every limb, wrap-around, borrows), then seeded random
 /// `ADD`s and `SUB`s.
 pub fn alu_events(seed: u64, n: usize) -> Vec<AluEvent> {

@@ -2,8 +2,14 @@
 //! `trace.rs` (trace generation), `tests.rs`.
 
 pub mod add_sub;
+pub mod bitwise;
 pub mod byte;
+pub mod cpu;
 pub mod driver;
+pub mod lt;
+pub mod memory;
+pub mod program;
+pub mod shift;
 
 /// Smallest trace height any chip pads to (a power of two).
 pub const MIN_ROWS: usize = 4;

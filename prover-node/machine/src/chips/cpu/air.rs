@@ -1,0 +1,206 @@
+//! Constraints of the CPU.
+
+use alloc::vec;
+use alloc::vec::Vec;
+use core::borrow::Borrow;
+use core::mem::offset_of;
+
+use p3_air::{Air, AirBuilder, BaseAir, WindowAccess};
+use p3_field::{Field, PrimeCharacteristicRing};
+use p3_lookup::InteractionBuilder;
+
+use super::columns::{CpuCols, CpuPublicValues, NUM_CPU_COLS, NUM_CPU_PUBLIC_VALUES};
+use crate::bus::{Bus, EXECUTION_MESSAGE_WIDTH, REGISTER_SPACE};
+use crate::chips::memory::eval_access;
+use crate::chips::program::{InstructionCols, program_message};
+use crate::word::WORD_SIZE;
+
+/// Timestamp offset (from `clk`) of the `rs1` read, as the emulator records it.
+pub const TS_RS1: u32 = 0;
+/// Timestamp offset of the `rs2` read.
+pub const TS_RS2: u32 = 1;
+/// Timestamp offset of the `rd` write.
+pub const TS_RD: u32 = 3;
+/// Timestamps per cycle: `clk` of row `i` is `4·(i + 1)`.
+pub const CLK_STEP: u32 = 4;
+
+/// The CPU chip.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CpuChip;
+
+impl<F> BaseAir<F> for CpuChip {
+    fn width(&self) -> usize {
+        NUM_CPU_COLS
+    }
+
+    fn num_public_values(&self) -> usize {
+        NUM_CPU_PUBLIC_VALUES
+    }
+
+    fn main_next_row_columns(&self) -> Vec<usize> {
+        let exit = offset_of!(CpuCols<u8>, exit_code);
+        let mut cols = vec![
+            offset_of!(CpuCols<u8>, is_real),
+            offset_of!(CpuCols<u8>, pc),
+            offset_of!(CpuCols<u8>, clk),
+            offset_of!(CpuCols<u8>, instruction) + offset_of!(InstructionCols<u8>, is_halt),
+            offset_of!(CpuCols<u8>, halted),
+        ];
+        cols.extend(exit..exit + WORD_SIZE);
+        cols.sort_unstable();
+        cols
+    }
+}
+
+impl<AB: InteractionBuilder<F: Field>> Air<AB> for CpuChip {
+    fn eval(&self, builder: &mut AB) {
+        let main = builder.main();
+        let local: &CpuCols<AB::Var> = main.current_slice().borrow();
+        let next: &CpuCols<AB::Var> = main.next_slice().borrow();
+        let pv: CpuPublicValues<AB::PublicVar> = *builder.public_values().borrow();
+        let inst = &local.instruction;
+        let one = AB::Expr::ONE;
+        let is_real: AB::Expr = local.is_real.into();
+
+        // Every flag is boolean, and only real rows have flags set: padding rows send
+        // nothing on any bus.
+        // SAFETY: on real rows the flags also equal the ROM's (the PROGRAM lookup below);
+        // the boolean and real-row constraints keep every bus count in {0, 1} whatever
+        // the prover puts on padding rows, which `p3-lookup`'s height bound relies on.
+        builder.assert_bool(local.is_real);
+        for flag in inst.flags() {
+            builder.assert_bool(flag);
+            builder.assert_zero(flag * (one.clone() - is_real.clone()));
+        }
+        builder.assert_bool(local.branch_taken);
+        builder.assert_zero(local.branch_taken * (one.clone() - inst.is_branch));
+
+        // Execute the ROM's instruction at pc.
+        // SAFETY: this binds opcode, registers, immediate, target and every flag of a real
+        // row to the verifying key's program; a row whose pc has no executable ROM entry
+        // (outside the code, illegal, unsupported) cannot be matched.
+        let message = program_message::<AB>(local.pc.into(), inst);
+        Bus::Program.send(builder, message, is_real.clone(), 1);
+
+        // The operands: c is the immediate for I-type instructions, a is the immediate for
+        // LUI, AUIPC and JAL.
+        for i in 0..WORD_SIZE {
+            builder.assert_zero(inst.imm_c * (local.c[i] - inst.imm[i]));
+            builder.assert_zero(inst.rd_from_imm * (local.a[i] - inst.imm[i]));
+        }
+
+        // Read rs1 into b at clk, rs2 into c at clk + 1, write a to rd at clk + 3.
+        // SAFETY: the register numbers and the enable flags come from the ROM; writes to
+        // x0 are never enabled there, so x0 keeps its initial 0 and reads of it return 0.
+        // Values read are bytes because every write is: `a` is either ROM limbs or range-
+        // checked by the EXECUTION chip that produced it, and initial values are bytes.
+        let clk: AB::Expr = local.clk.into();
+        let ts = |offset: u32| clk.clone() + AB::Expr::from_u32(offset);
+        let word = |w: &crate::word::Word<AB::Var>| -> [AB::Expr; WORD_SIZE] {
+            core::array::from_fn(|i| w[i].into())
+        };
+        eval_access(
+            builder,
+            REGISTER_SPACE,
+            inst.rs1.into(),
+            word(&local.b),
+            word(&local.b),
+            ts(TS_RS1),
+            &local.rs1_access,
+            inst.reads_rs1.into(),
+        );
+        eval_access(
+            builder,
+            REGISTER_SPACE,
+            inst.rs2.into(),
+            word(&local.c),
+            word(&local.c),
+            ts(TS_RS2),
+            &local.rs2_access,
+            inst.reads_rs2.into(),
+        );
+        eval_access(
+            builder,
+            REGISTER_SPACE,
+            inst.rd.into(),
+            word(&local.rd_prev),
+            word(&local.a),
+            ts(TS_RD),
+            &local.rd_access,
+            inst.writes_rd.into(),
+        );
+
+        // Send the operation to the chip that executes it: a = b op c.
+        // SAFETY: that chip constrains `a` and range-checks all three words; the operation
+        // number is the ROM's.
+        let message: [AB::Expr; EXECUTION_MESSAGE_WIDTH] = core::array::from_fn(|i| match i {
+            0 => inst.exec_opcode.into(),
+            1..=4 => local.a[i - 1].into(),
+            5..=8 => local.b[i - 5].into(),
+            _ => local.c[i - 9].into(),
+        });
+        Bus::Execution.send(builder, message, inst.sends_execution, 1);
+
+        // a_is_zero is 1 exactly when a = 0.
+        // SAFETY: on branch rows `a` comes from EXECUTION, whose chip range-checks its
+        // limbs as bytes, so their sum (at most 1020) is 0 only if every limb is.
+        let a_sum: AB::Expr = local.a.iter().map(|&l| l.into()).sum();
+        builder.assert_bool(local.a_is_zero);
+        builder.assert_zero(local.a_is_zero * a_sum.clone());
+        builder.assert_zero(a_sum * local.a_sum_inv - (one.clone() - local.a_is_zero));
+
+        // A branch is taken when a is zero (BEQ, BGE, BGEU) or non-zero (BNE, BLT, BLTU).
+        let if_zero: AB::Expr = inst.branch_if_zero.into();
+        let z: AB::Expr = local.a_is_zero.into();
+        let taken = if_zero.clone() * z.clone() + (one.clone() - if_zero) * (one.clone() - z);
+        builder.assert_zero(inst.is_branch * (local.branch_taken - taken));
+
+        // next_pc is target after JAL or a taken branch, pc + 4 otherwise; padding rows
+        // stay where they are.
+        let four = AB::Expr::from_u32(CLK_STEP);
+        let step: AB::Expr = local.pc + four.clone();
+        let jumps: AB::Expr = inst.is_jump + local.branch_taken;
+        builder.assert_zero(
+            is_real.clone() * (local.next_pc - step.clone() - jumps * (inst.target - step.clone())),
+        );
+        builder.assert_zero((one.clone() - is_real.clone()) * (local.next_pc - local.pc));
+
+        // ECALL is HALT (t0 = 0); the exit code is a0.
+        let halt = zkvm_abi::syscall::HALT.to_le_bytes();
+        for (i, &byte) in halt.iter().enumerate() {
+            builder.assert_zero(inst.is_halt * (local.b[i] - AB::Expr::from_u8(byte)));
+            builder.assert_zero(inst.is_halt * (local.exit_code[i] - local.c[i]));
+        }
+
+        // The first row starts at the public start pc, at clk 4.
+        builder.when_first_row().assert_eq(local.pc, pv.start_pc);
+        builder.when_first_row().assert_eq(local.clk, four.clone());
+        builder.when_first_row().assert_eq(local.halted, inst.is_halt);
+
+        // Row to row: pc follows next_pc, clk advances by 4, real rows form a prefix,
+        // nothing executes after HALT, the exit code is the same on every row.
+        {
+            let mut t = builder.when_transition();
+            t.assert_eq(next.pc, local.next_pc);
+            t.assert_eq(next.clk, local.clk + four);
+            t.assert_zero((one.clone() - is_real.clone()) * next.is_real);
+            t.assert_eq(next.halted, local.halted + next.instruction.is_halt);
+            t.assert_zero(local.halted * next.is_real);
+            for i in 0..WORD_SIZE {
+                t.assert_eq(next.exit_code[i], local.exit_code[i]);
+            }
+        }
+        builder.assert_bool(local.halted);
+
+        // The last row carries the end state: end pc, halted, exit code (0 if not halted).
+        {
+            let mut l = builder.when_last_row();
+            l.assert_eq(local.next_pc, pv.end_pc);
+            l.assert_eq(local.halted, pv.halted);
+            for i in 0..WORD_SIZE {
+                l.assert_eq(local.exit_code[i], pv.exit_code[i]);
+                l.assert_zero((one.clone() - local.halted) * local.exit_code[i]);
+            }
+        }
+    }
+}

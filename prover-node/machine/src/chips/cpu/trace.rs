@@ -1,0 +1,192 @@
+//! Trace generation of the CPU.
+
+use alloc::vec;
+use alloc::vec::Vec;
+use core::borrow::BorrowMut;
+
+use p3_field::Field;
+use p3_matrix::dense::RowMajorMatrix;
+
+use super::air::{CLK_STEP, TS_RD, TS_RS1, TS_RS2};
+use super::columns::{CpuCols, CpuPublicValues, NUM_CPU_COLS, NUM_CPU_PUBLIC_VALUES};
+use crate::chips::byte::ByteRecord;
+use crate::chips::memory::RegisterFile;
+use crate::chips::padded_height;
+use crate::chips::program::ProgramRom;
+use crate::event::AluEvent;
+use crate::opcode;
+use crate::word::Word;
+
+/// One executed instruction, as the emulator records it (`InstructionEvent`): `b` is the
+/// `rs1` value, `c` the `rs2` value or the immediate, `a` the value written to `rd` (for
+/// `ECALL`: `b = t0`, `c = a0`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CpuEvent {
+    /// Address of the instruction.
+    pub pc: u32,
+    /// Address of the next instruction.
+    pub next_pc: u32,
+    /// Value written to `rd`.
+    pub a: u32,
+    /// First operand.
+    pub b: u32,
+    /// Second operand.
+    pub c: u32,
+}
+
+/// The CPU's trace and what the other chips' traces need from it.
+#[derive(Debug, Clone)]
+pub struct CpuTrace<F> {
+    /// The main trace.
+    pub trace: RowMajorMatrix<F>,
+    /// The public values ([`CpuPublicValues`]).
+    pub public_values: Vec<F>,
+    /// The `EXECUTION` messages sent, in order.
+    pub alu: Vec<AluEvent>,
+    /// Executions of each ROM row.
+    pub rom_counts: Vec<u32>,
+    /// The register file after the last row (for the registers chip).
+    pub registers: RegisterFile,
+}
+
+/// The result `a` of the `EXECUTION` operation a branch sends.
+fn branch_result(exec_opcode: u8, b: u32, c: u32) -> u32 {
+    match exec_opcode {
+        opcode::SUB => b.wrapping_sub(c),
+        opcode::SLT => ((b as i32) < (c as i32)) as u32,
+        opcode::SLTU => (b < c) as u32,
+        other => panic!("branch with EXECUTION opcode {other}"),
+    }
+}
+
+/// Fill the CPU trace from the executed instructions, in order, starting at the program's
+/// initial state; record the byte-table requests the constraints send.
+///
+/// 1. For each event: take its ROM row; replay its register accesses on a register file
+///    (timestamps `clk + 0/1/3`, `clk = 4·(row + 1)`), checking the values against the
+///    event; derive `a` for branches; count the ROM row; collect the `EXECUTION` message.
+/// 2. Pad with rows that stay at the end `pc`, keep the halted flag and the exit code.
+///
+/// # Panics
+///
+/// If an event does not match the ROM or the replayed registers (the record is not a run
+/// of this program: a bug of the caller).
+pub fn generate_trace<F: Field>(
+    rom: &ProgramRom,
+    events: &[CpuEvent],
+    bytes: &mut ByteRecord,
+) -> CpuTrace<F> {
+    let height = padded_height(events.len());
+    let mut values = F::zero_vec(height * NUM_CPU_COLS);
+    let mut registers = RegisterFile::default();
+    let mut rom_counts = vec![0u32; rom.instructions.len()];
+    let mut alu = Vec::new();
+    let exit_code =
+        events.iter().find(|e| rom.get(e.pc).is_some_and(|r| r.is_halt)).map_or(0, |e| e.c);
+    let mut halted = false;
+    let mut pc = events.first().map_or(rom.entry, |e| e.pc);
+    let start_pc = pc;
+
+    let rows = values.chunks_exact_mut(NUM_CPU_COLS);
+    for (i, row) in rows.enumerate() {
+        let cols: &mut CpuCols<F> = row.borrow_mut();
+        let clk = CLK_STEP as u64 * (i as u64 + 1);
+        cols.clk = F::from_u64(clk);
+        cols.exit_code = Word::from_u32(exit_code);
+        let Some(event) = events.get(i) else {
+            // Padding: stay at the end pc; a = 0.
+            cols.pc = F::from_u32(pc);
+            cols.next_pc = F::from_u32(pc);
+            cols.a_is_zero = F::ONE;
+            cols.halted = F::from_bool(halted);
+            continue;
+        };
+        assert_eq!(event.pc, pc, "row {i}: event pc does not follow the previous next_pc");
+        let inst = *rom
+            .get(event.pc)
+            .unwrap_or_else(|| panic!("row {i}: no executable instruction at {:#x}", event.pc));
+        rom_counts[rom.row_of(event.pc)] += 1;
+        cols.is_real = F::ONE;
+        cols.pc = F::from_u32(event.pc);
+        cols.instruction = inst.to_cols();
+
+        // Operands, read through the register file.
+        let b = if inst.reads_rs1 {
+            let (value, prev_ts) =
+                registers.access(inst.rs1, registers.values[inst.rs1 as usize], clk);
+            cols.rs1_access.populate(clk + TS_RS1 as u64, prev_ts, bytes);
+            value
+        } else {
+            0
+        };
+        let c = if inst.reads_rs2 {
+            let ts = clk + TS_RS2 as u64;
+            let (value, prev_ts) =
+                registers.access(inst.rs2, registers.values[inst.rs2 as usize], ts);
+            cols.rs2_access.populate(ts, prev_ts, bytes);
+            value
+        } else if inst.imm_c {
+            inst.imm
+        } else {
+            0
+        };
+        if inst.reads_rs1 {
+            assert_eq!(b, event.b, "row {i} ({:#x}): rs1 value", event.pc);
+        }
+        if inst.reads_rs2 || inst.imm_c {
+            assert_eq!(c, event.c, "row {i} ({:#x}): second operand", event.pc);
+        }
+
+        // The result.
+        let a = if inst.rd_from_imm {
+            inst.imm
+        } else if inst.is_branch {
+            branch_result(inst.exec_opcode, b, c)
+        } else if inst.sends_execution {
+            event.a
+        } else {
+            0
+        };
+        if inst.writes_rd {
+            let ts = clk + TS_RD as u64;
+            assert_eq!(a, event.a, "row {i} ({:#x}): rd value", event.pc);
+            let (prev, prev_ts) = registers.access(inst.rd, a, ts);
+            cols.rd_access.populate(ts, prev_ts, bytes);
+            cols.rd_prev = Word::from_u32(prev);
+        }
+        if inst.sends_execution {
+            alu.push(AluEvent { opcode: inst.exec_opcode, a, b, c });
+        }
+        cols.a = Word::from_u32(a);
+        cols.b = Word::from_u32(b);
+        cols.c = Word::from_u32(c);
+
+        // a == 0, and the branch decision.
+        let a_sum: u32 = a.to_le_bytes().iter().map(|&l| l as u32).sum();
+        cols.a_is_zero = F::from_bool(a_sum == 0);
+        cols.a_sum_inv = F::from_u32(a_sum).try_inverse().unwrap_or(F::ZERO);
+        let taken = inst.is_branch && (a == 0) == inst.branch_if_zero;
+        cols.branch_taken = F::from_bool(taken);
+        let next_pc = if inst.is_jump || taken { inst.target } else { event.pc + 4 };
+        assert_eq!(next_pc, event.next_pc, "row {i} ({:#x}): next pc", event.pc);
+        cols.next_pc = F::from_u32(next_pc);
+
+        halted |= inst.is_halt;
+        cols.halted = F::from_bool(halted);
+        pc = next_pc;
+    }
+
+    let mut public_values = F::zero_vec(NUM_CPU_PUBLIC_VALUES);
+    let pv: &mut CpuPublicValues<F> = public_values.as_mut_slice().borrow_mut();
+    pv.start_pc = F::from_u32(start_pc);
+    pv.end_pc = F::from_u32(pc);
+    pv.halted = F::from_bool(halted);
+    pv.exit_code = Word::from_u32(if halted { exit_code } else { 0 });
+    CpuTrace {
+        trace: RowMajorMatrix::new(values, NUM_CPU_COLS),
+        public_values,
+        alu,
+        rom_counts,
+        registers,
+    }
+}

@@ -1,0 +1,91 @@
+//! Tests of register memory checking: the initial file, and corrupted final values and
+//! read values the real verifier must reject.
+
+use core::borrow::Borrow;
+use core::mem::offset_of;
+
+use p3_field::{PrimeCharacteristicRing, PrimeField32};
+use p3_matrix::Matrix;
+
+use super::*;
+use crate::chips::cpu::CpuCols;
+use crate::chips::cpu::tests::assert_unbalanced;
+use crate::execution::chip_index::{CPU, REGISTERS};
+use crate::execution::programs::{prove_and_verify, run, sum_loop};
+use crate::testing::{F, cell, set_cell};
+
+#[test]
+fn initial_registers_follow_the_abi() {
+    let table = preprocessed_trace::<F>();
+    assert_eq!(table.height(), NUM_REGISTERS);
+    for r in 0..NUM_REGISTERS {
+        let row = table.row_slice(r).unwrap();
+        let cols: &RegisterPreprocessedCols<F> = (*row).borrow();
+        let init = cols.init.0.iter().rev().fold(0u32, |acc, l| acc << 8 | l.as_canonical_u32());
+        let expected =
+            if r == zkvm_abi::reg::SP as usize { zkvm_abi::memory::STACK_TOP } else { 0 };
+        assert_eq!((cols.reg, init), (F::from_usize(r), expected));
+    }
+}
+
+#[test]
+fn register_file_tracks_last_access() {
+    let mut file = RegisterFile::default();
+    assert_eq!(file.access(5, 7, 8), (0, 0));
+    assert_eq!(file.access(5, 7, 9), (7, 8));
+    assert_eq!(file.access(2, 1, 11), (zkvm_abi::memory::STACK_TOP, 0));
+}
+
+#[test]
+#[should_panic(expected = "after one at")]
+fn access_before_the_previous_one_panics() {
+    let mut bytes = crate::chips::byte::ByteRecord::new();
+    MemoryAccessCols::<F>::default().populate(8, 8, &mut bytes);
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "run with --release: the debug constraint checker panics first"
+)]
+fn corrupt_final_register_value_is_rejected() {
+    let mut run = run(&sum_loop(40));
+    let col = offset_of!(RegisterFinalCols<u8>, value);
+    let a0 = zkvm_abi::reg::A0 as usize;
+    let old = cell(&run.traces, REGISTERS, a0, col);
+    set_cell(&mut run.traces, REGISTERS, a0, col, old + F::ONE);
+    assert_unbalanced(prove_and_verify(&run.rom, &run.traces, &run.public_values));
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "run with --release: the debug constraint checker panics first"
+)]
+fn stale_register_read_is_rejected() {
+    // A read that claims the value of an older write (of x2 in the loop) with that
+    // write's timestamp: the newer write's message is left over.
+    let mut run = run(&sum_loop(40));
+    // Row 3 + 3k is `ADD x2, x2, x1`; its rs1 read (x2) at row 3 + 3k follows the write at
+    // row 3 + 3(k − 1).
+    let (older, newer, reader) = (3 + 3 * 4, 3 + 3 * 5, 3 + 3 * 6);
+    let prev_ts_col =
+        offset_of!(CpuCols<u8>, rs1_access) + offset_of!(MemoryAccessCols<u8>, prev_ts);
+    let gap_lo_col = offset_of!(CpuCols<u8>, rs1_access) + offset_of!(MemoryAccessCols<u8>, gap_lo);
+    let gap_hi_col = offset_of!(CpuCols<u8>, rs1_access) + offset_of!(MemoryAccessCols<u8>, gap_hi);
+    let b_col = offset_of!(CpuCols<u8>, b);
+    let a_col = offset_of!(CpuCols<u8>, a);
+    let ts_of = |row: usize| F::from_usize(4 * (row + 1) + 3);
+    assert_eq!(cell(&run.traces, CPU, reader, prev_ts_col), ts_of(newer));
+    let stale_value: alloc::vec::Vec<F> =
+        (0..4).map(|l| cell(&run.traces, CPU, older, a_col + l)).collect();
+    for (l, v) in stale_value.iter().enumerate() {
+        set_cell(&mut run.traces, CPU, reader, b_col + l, *v);
+    }
+    set_cell(&mut run.traces, CPU, reader, prev_ts_col, ts_of(older));
+    // Keep the gap witness consistent, so only the buses can tell.
+    let gap = 4 * (reader as u64 + 1) - (4 * (older as u64 + 1) + 3) - 1;
+    set_cell(&mut run.traces, CPU, reader, gap_lo_col, F::from_u64(gap & 0xffff));
+    set_cell(&mut run.traces, CPU, reader, gap_hi_col, F::from_u64(gap >> 16));
+    assert_unbalanced(prove_and_verify(&run.rom, &run.traces, &run.public_values));
+}

@@ -1,0 +1,238 @@
+//! The RV32IM machine of one program: its chips, and trace generation from an emulator
+//! run.
+//!
+//! Proving a program goes in these steps:
+//!
+//! 1. [`ProgramRom::from_elf`] decodes the ELF's code; [`program_machine`] lists the chips
+//!    (the ROM is the program chip's preprocessed columns, so the verifying key from
+//!    `zkvm_stark::setup(config, program_machine(rom))` binds the program).
+//! 2. The emulator runs the program in recording mode; [`ExecutionRecord::from_chunk`]
+//!    takes the executed instructions in order.
+//! 3. [`ExecutionRecord::generate_traces`] fills every chip's trace and the CPU's public
+//!    values, which `zkvm_stark::prove_machine` proves.
+
+use alloc::vec;
+use alloc::vec::Vec;
+
+use core::borrow::Borrow;
+
+use p3_field::{Field, PrimeField64};
+
+use crate::chips::add_sub::{self, AddSubChip};
+use crate::chips::bitwise::{self, BitwiseChip};
+use crate::chips::byte::{ByteChip, ByteRecord};
+use crate::chips::cpu::{self, CpuChip, CpuEvent};
+use crate::chips::lt::{self, LtChip};
+use crate::chips::memory::RegistersChip;
+use crate::chips::program::{self, ProgramChip, ProgramRom};
+use crate::chips::shift::{self, ShiftChip};
+use crate::event::AluEvent;
+use crate::machine::{MachineAir, MachineTraces};
+use crate::opcode;
+
+/// Index of each chip in [`program_machine`]'s list.
+pub mod chip_index {
+    /// The CPU.
+    pub const CPU: usize = 0;
+    /// The program ROM.
+    pub const PROGRAM: usize = 1;
+    /// The register file's boundary.
+    pub const REGISTERS: usize = 2;
+    /// `ADD`/`SUB`.
+    pub const ADD_SUB: usize = 3;
+    /// `AND`/`OR`/`XOR`.
+    pub const BITWISE: usize = 4;
+    /// Shifts.
+    pub const SHIFT: usize = 5;
+    /// `SLT`/`SLTU`.
+    pub const LT: usize = 6;
+    /// The byte table.
+    pub const BYTE: usize = 7;
+}
+
+/// The chips of the machine running `rom`, in the order of a proof's instances (see
+/// [`chip_index`]).
+pub fn program_machine(rom: ProgramRom) -> Vec<MachineAir> {
+    vec![
+        MachineAir::Cpu(CpuChip),
+        MachineAir::Program(ProgramChip::new(rom)),
+        MachineAir::Registers(RegistersChip),
+        MachineAir::AddSub(AddSubChip),
+        MachineAir::Bitwise(BitwiseChip),
+        MachineAir::Shift(ShiftChip),
+        MachineAir::Lt(LtChip),
+        MachineAir::Byte(ByteChip),
+    ]
+}
+
+/// What trace generation needs from a run: the executed instructions, in order, from the
+/// program's entry with the initial registers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExecutionRecord {
+    /// One event per cycle.
+    pub cpu: Vec<CpuEvent>,
+}
+
+impl ExecutionRecord {
+    /// The instructions of a recorded chunk that starts at cycle 0, merged back into
+    /// execution order.
+    ///
+    /// # Panics
+    ///
+    /// If the chunk does not start at cycle 0 (one shard is the whole run for now).
+    #[cfg(any(test, feature = "emulator"))]
+    pub fn from_chunk(chunk: &zkvm_emulator::ExecutionChunk) -> Self {
+        use zkvm_emulator::events::InstructionEvent;
+        assert_eq!(chunk.start_cycle, 0, "continuations are not supported yet");
+        let mut steps: Vec<&InstructionEvent> = chunk
+            .alu
+            .iter()
+            .chain(&chunk.mul_div)
+            .chain(&chunk.upper)
+            .chain(&chunk.branch)
+            .chain(&chunk.jump)
+            .chain(chunk.load.iter().map(|e| &e.step))
+            .chain(chunk.store.iter().map(|e| &e.step))
+            .chain(&chunk.system)
+            .collect();
+        steps.sort_unstable_by_key(|e| e.cycle);
+        let cpu = steps
+            .into_iter()
+            .map(|e| CpuEvent { pc: e.pc, next_pc: e.next_pc, a: e.a, b: e.b, c: e.c })
+            .collect();
+        ExecutionRecord { cpu }
+    }
+
+    /// Run `elf` in the emulator's recording mode (one chunk) and take its record.
+    ///
+    /// # Errors
+    ///
+    /// If the emulator faults or runs past its cycle limit.
+    #[cfg(any(test, feature = "emulator"))]
+    pub fn from_run(
+        elf: &[u8],
+        input: Vec<u8>,
+    ) -> Result<(Self, zkvm_emulator::ExecutionSummary), zkvm_emulator::EmuError> {
+        let mut record = ExecutionRecord::default();
+        let summary = zkvm_emulator::Emulator::run_recording(elf, input, u64::MAX, |chunk| {
+            record = ExecutionRecord::from_chunk(chunk);
+        })?;
+        Ok((record, summary))
+    }
+
+    /// Generate the trace of every chip of [`program_machine`]`(rom)`.
+    ///
+    /// 1. The CPU replays the run against the ROM and the register file; it yields the
+    ///    `EXECUTION` messages, the ROM's multiplicities and the final registers.
+    /// 2. Each executing chip gets the messages of its operations.
+    /// 3. The byte table's multiplicities are filled last, from every chip's requests.
+    ///
+    /// # Panics
+    ///
+    /// If the record is not a run of `rom`, or an operation has no chip (bugs of the
+    /// caller).
+    pub fn generate_traces<F: Field>(&self, rom: &ProgramRom) -> MachineTraces<F> {
+        let mut bytes = ByteRecord::new();
+        let cpu = cpu::generate_trace::<F>(rom, &self.cpu, &mut bytes);
+        let events_of = |opcodes: &[u8]| -> Vec<AluEvent> {
+            cpu.alu.iter().filter(|e| opcodes.contains(&e.opcode)).copied().collect()
+        };
+        let add_sub = events_of(&[opcode::ADD, opcode::SUB]);
+        let bitwise = events_of(&[opcode::AND, opcode::OR, opcode::XOR]);
+        let shift = events_of(&[opcode::SLL, opcode::SRL, opcode::SRA]);
+        let lt = events_of(&[opcode::SLT, opcode::SLTU]);
+        assert_eq!(
+            add_sub.len() + bitwise.len() + shift.len() + lt.len(),
+            cpu.alu.len(),
+            "an EXECUTION operation has no chip yet"
+        );
+        let add_sub_trace = add_sub::generate_trace(&add_sub, &mut bytes);
+        let bitwise_trace = bitwise::generate_trace(&bitwise, &mut bytes);
+        let shift_trace = shift::generate_trace(&shift, &mut bytes);
+        let lt_trace = lt::generate_trace(&lt, &mut bytes);
+        let traces = vec![
+            cpu.trace,
+            program::generate_trace(rom, &cpu.rom_counts),
+            cpu.registers.generate_trace(),
+            add_sub_trace,
+            bitwise_trace,
+            shift_trace,
+            lt_trace,
+            bytes.generate_trace(),
+        ];
+        let mut public_values = vec![Vec::new(); traces.len()];
+        public_values[chip_index::CPU] = cpu.public_values;
+        MachineTraces { traces, public_values }
+    }
+}
+
+/// Why a proof's CPU public values do not describe a complete run of the program.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OutcomeError {
+    /// The CPU's public values have the wrong length.
+    #[error("expected {expected} CPU public values, got {got}")]
+    PublicValuesLength {
+        /// [`cpu::NUM_CPU_PUBLIC_VALUES`].
+        expected: usize,
+        /// What the proof carries.
+        got: usize,
+    },
+    /// The run did not start at the program's entry point.
+    #[error("the run starts at {got:#x}, the program's entry is {expected:#x}")]
+    StartPc {
+        /// The ROM's entry.
+        expected: u64,
+        /// The proof's start pc.
+        got: u64,
+    },
+    /// The run did not end with `HALT`.
+    #[error("the run did not halt")]
+    NotHalted,
+    /// An exit-code limb is not a byte.
+    #[error("exit code limb {limb} is {got}, not a byte")]
+    ExitCodeLimb {
+        /// Index of the limb.
+        limb: usize,
+        /// Its value.
+        got: u64,
+    },
+}
+
+/// The exit code of a complete run, read from the CPU's public values of a proof that
+/// verified against `program_machine(rom)`'s key.
+///
+/// The AIR binds the public values to the trace (first row, last row); what it cannot know
+/// is which start and end the caller expects: this checks that the run starts at the
+/// ROM's entry point and ends with `HALT`.
+///
+/// # Errors
+///
+/// If the public values are malformed or do not describe a complete run.
+pub fn run_outcome<F: PrimeField64>(
+    rom: &ProgramRom,
+    cpu_public_values: &[F],
+) -> Result<u32, OutcomeError> {
+    if cpu_public_values.len() != cpu::NUM_CPU_PUBLIC_VALUES {
+        return Err(OutcomeError::PublicValuesLength {
+            expected: cpu::NUM_CPU_PUBLIC_VALUES,
+            got: cpu_public_values.len(),
+        });
+    }
+    let pv: &cpu::CpuPublicValues<F> = cpu_public_values.borrow();
+    let start = pv.start_pc.as_canonical_u64();
+    if start != rom.entry as u64 {
+        return Err(OutcomeError::StartPc { expected: rom.entry as u64, got: start });
+    }
+    if pv.halted != F::ONE {
+        return Err(OutcomeError::NotHalted);
+    }
+    let mut bytes = [0u8; 4];
+    for (limb, (b, v)) in bytes.iter_mut().zip(pv.exit_code.iter()).enumerate() {
+        let got = v.as_canonical_u64();
+        *b = u8::try_from(got).map_err(|_| OutcomeError::ExitCodeLimb { limb, got })?;
+    }
+    Ok(u32::from_le_bytes(bytes))
+}
+
+#[cfg(test)]
+pub(crate) mod programs;
