@@ -56,6 +56,13 @@ guest:
 guest-repro:
 	$(GUEST_DIR)/repro.sh
 
+## bench: figures, not a test: the guest on the six recorded mainnet blocks (cycles,
+## cycles/gas, split across the validation phases, emulator MHz in fast mode and in
+## recording mode over 2^22-cycle chunks), then the emulator's synthetic throughput
+bench:
+	$(CARGO) run --release -q -p guest-tests --bin guest-figures
+	$(CARGO) run --release -q -p zkvm-emulator --bin emu-bench
+
 fmt:
 	$(CARGO) fmt --all
 

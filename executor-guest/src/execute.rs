@@ -4,8 +4,10 @@
 use crate::{
     chain::ChainConfig,
     commitment::BlockCommitment,
+    eip7610::{Eip7610Inspector, PreStateStorageCheck},
     error::{ExecutorError, Mismatch},
     input::{EthBlock, StatelessInput},
+    phase::Phase,
     state::WitnessState,
     validate::{validate_body, validate_header, validate_ommers},
 };
@@ -74,12 +76,60 @@ pub trait IntermediateRoot<DB: Database + core::fmt::Debug> {
 ///
 /// # Assumptions
 /// `senders[i]` is the recovered sender of transaction `i`; the header was validated.
+///
+/// Without pre-state storage roots (a plain [`Database`]), EIP-7610 collisions onto an
+/// account that has storage but neither code nor nonce are not detected: enough to discover
+/// the touched state, not to validate. [`execute_block_eip7610`] detects them.
 pub fn execute_block<DB, R>(
     chain: &ChainConfig,
     block: &EthBlock,
     senders: &[Address],
     db: DB,
+    intermediate: Option<&mut R>,
+) -> Result<ExecutionOutcome, ExecutorError>
+where
+    DB: Database + core::fmt::Debug,
+    R: IntermediateRoot<DB>,
+{
+    execute_block_with(chain, block, senders, db, intermediate, None)
+}
+
+/// A state database that knows the pre-state storage roots, as needed by EIP-7610.
+pub trait PreStateStorage: Database {
+    /// Whether `address` has non-empty storage in the pre-state (its storage root is not
+    /// the empty root). Asked only about accounts already loaded through [`Database::basic`].
+    fn has_pre_state_storage(&mut self, address: Address) -> Result<bool, Self::Error>;
+}
+
+impl<T: PreStateStorage> PreStateStorage for &mut T {
+    fn has_pre_state_storage(&mut self, address: Address) -> Result<bool, Self::Error> {
+        (**self).has_pre_state_storage(address)
+    }
+}
+
+/// As [`execute_block`], with EIP-7610: a contract creation onto an account with non-empty
+/// pre-state storage is an address collision (see [`crate::eip7610`]).
+pub fn execute_block_eip7610<DB, R>(
+    chain: &ChainConfig,
+    block: &EthBlock,
+    senders: &[Address],
+    db: DB,
+    intermediate: Option<&mut R>,
+) -> Result<ExecutionOutcome, ExecutorError>
+where
+    DB: PreStateStorage + core::fmt::Debug,
+    R: IntermediateRoot<DB>,
+{
+    execute_block_with(chain, block, senders, db, intermediate, Some(DB::has_pre_state_storage))
+}
+
+fn execute_block_with<DB, R>(
+    chain: &ChainConfig,
+    block: &EthBlock,
+    senders: &[Address],
+    db: DB,
     mut intermediate: Option<&mut R>,
+    storage_check: Option<PreStateStorageCheck<DB>>,
 ) -> Result<ExecutionOutcome, ExecutorError>
 where
     DB: Database + core::fmt::Debug,
@@ -114,7 +164,15 @@ where
         exec_chain,
         EthEvmFactory::default(),
     );
-    let evm = factory.evm_factory().create_evm(&mut state, env);
+    // The inspector runs only where it has something to check: revm's inspecting loop
+    // costs a little on every instruction.
+    let inspect = storage_check.is_some();
+    let mut evm = factory.evm_factory().create_evm_with_inspector(
+        &mut state,
+        env,
+        Eip7610Inspector::new(storage_check),
+    );
+    evm.set_inspector_enabled(inspect);
     let ctx = EthBlockExecutionCtx {
         parent_hash: header.parent_hash,
         parent_beacon_block_root: header.parent_beacon_block_root,
@@ -159,13 +217,14 @@ where
     for (tx, sender) in block.body.transactions.iter().zip(senders) {
         let recovered = alloy_consensus::transaction::Recovered::new_unchecked(tx, *sender);
         executor.execute_transaction(recovered).map_err(exec_err)?;
-        if !byzantium {
-            if let Some(hook) = intermediate.as_deref_mut() {
-                let db = executor.evm_mut().db_mut();
-                let root = hook.root(db)?;
-                if let Some(last) = executor.receipts.last_mut() {
-                    set_post_state(last, root);
-                }
+        if let Some(e) = executor.evm_mut().inspector_mut().take_error() {
+            return Err(ExecutorError::Execution(format!("EIP-7610 storage check: {e}")));
+        }
+        if !byzantium && let Some(hook) = intermediate.as_deref_mut() {
+            let db = executor.evm_mut().db_mut();
+            let root = hook.root(db)?;
+            if let Some(last) = executor.receipts.last_mut() {
+                set_post_state(last, root);
             }
         }
     }
@@ -245,11 +304,27 @@ pub fn validate_block(
 pub fn validate_block_with_diff(
     input: &StatelessInput,
 ) -> Result<(BlockCommitment, ValidationStats, BundleState), ExecutorError> {
+    validate_block_with_probe(input, &mut |_| {})
+}
+
+/// As [`validate_block_with_diff`], calling `probe` where each [`Phase`] starts:
+/// [`Phase::WitnessVerification`] (steps 1–2), [`Phase::SenderRecovery`] (step 3),
+/// [`Phase::WitnessVerification`] again (step 4), [`Phase::Execution`] (step 5) and
+/// [`Phase::PostStateRoot`] (step 6 and the commitment). On an error the later phases are
+/// not entered. The zkVM guest passes a probe that issues the `PHASE_MARK` syscall.
+///
+/// # Assumptions
+/// The probe only observes: it cannot change the result.
+pub fn validate_block_with_probe(
+    input: &StatelessInput,
+    probe: &mut dyn FnMut(Phase),
+) -> Result<(BlockCommitment, ValidationStats, BundleState), ExecutorError> {
     let block = &input.block;
     let header = &block.header;
     let chain = &input.chain;
 
     // 1. Ancestors.
+    probe(Phase::WitnessVerification);
     let parent = input.ancestors.first().ok_or(ExecutorError::MissingParent)?;
     let mut block_hashes = BTreeMap::new();
     let mut expected = header.parent_hash;
@@ -271,24 +346,28 @@ pub fn validate_block_with_diff(
     validate_ommers(chain, block, &input.ancestors)?;
 
     // 3. Senders.
+    probe(Phase::SenderRecovery);
     let senders = recover_senders(chain, block)?;
 
     // 4. Witness state.
+    probe(Phase::WitnessVerification);
     let mut state = WitnessState::new(parent.state_root, &input.state, &input.codes, block_hashes);
     let witness_nodes = state.node_count();
 
     // 5. Execute and check.
+    probe(Phase::Execution);
     let outcome = {
         let byzantium = chain.is_byzantium_active_at_block(header.number);
         let pre = if byzantium { None } else { Some(state.clone_tries()) };
         let mut hook = pre.as_ref().map(|pre| WitnessIntermediate { pre });
         // A witness error inside the EVM surfaces as text; report the typed original.
-        execute_block(chain, block, &senders, &mut state, hook.as_mut())
+        execute_block_eip7610(chain, block, &senders, &mut state, hook.as_mut())
             .map_err(|e| state.take_error().unwrap_or(e))?
     };
     check_execution(chain, header, &outcome.result)?;
 
     // 6. Post-state root.
+    probe(Phase::PostStateRoot);
     let post_root = state.apply_bundle(&outcome.bundle)?;
     if post_root != header.state_root {
         return Err(ExecutorError::StateRoot(Mismatch::new(header.state_root, post_root)));
@@ -341,7 +420,10 @@ pub fn check_execution(
         bloom.accrue_bloom(&r.bloom());
     }
     if bloom != header.logs_bloom {
-        return Err(ExecutorError::LogsBloom(alloc::boxed::Box::new(Mismatch::new(header.logs_bloom, bloom))));
+        return Err(ExecutorError::LogsBloom(alloc::boxed::Box::new(Mismatch::new(
+            header.logs_bloom,
+            bloom,
+        ))));
     }
     if chain.is_prague_active_at_timestamp(header.timestamp) {
         let got = Some(result.requests.requests_hash());

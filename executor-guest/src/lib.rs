@@ -21,13 +21,18 @@
 //! 7. Check gas used, blob gas used, receipts root, logs bloom and requests hash.
 //! 8. Apply the state diff to the sparse tries (inserts before deletions) and compare the
 //!    post-state root with the header.
+//!
+//! [`validate_block_with_probe`] reports where each profiling [`Phase`] starts (the guest
+//! turns the reports into `PHASE_MARK` syscalls for the emulator's cycle split).
 extern crate alloc;
 
 pub mod chain;
 pub mod commitment;
+pub mod eip7610;
 pub mod error;
 pub mod execute;
 pub mod input;
+pub mod phase;
 pub mod state;
 pub mod trie;
 pub mod validate;
@@ -35,8 +40,12 @@ pub mod validate;
 pub use chain::{Activation, ChainConfig};
 pub use commitment::BlockCommitment;
 pub use error::{ExecutorError, Mismatch};
-pub use execute::{ValidationStats, execute_block, validate_block, validate_block_with_diff};
+pub use execute::{
+    ValidationStats, execute_block, validate_block, validate_block_with_diff,
+    validate_block_with_probe,
+};
 pub use input::{EthBlock, StatelessInput};
+pub use phase::Phase;
 
 /// Re-exported dependencies, so users build inputs with the exact same types.
 pub mod deps {

@@ -70,10 +70,10 @@ impl WitnessState {
     }
 
     fn note<T>(&mut self, r: Result<T, ExecutorError>) -> Result<T, ExecutorError> {
-        if let Err(e) = &r {
-            if self.first_error.is_none() {
-                self.first_error = Some(e.clone());
-            }
+        if let Err(e) = &r
+            && self.first_error.is_none()
+        {
+            self.first_error = Some(e.clone());
         }
         r
     }
@@ -227,6 +227,14 @@ impl WitnessState {
     }
 }
 
+impl crate::execute::PreStateStorage for WitnessState {
+    fn has_pre_state_storage(&mut self, address: Address) -> Result<bool, ExecutorError> {
+        // `loaded` holds pre-state accounts until `apply_bundle`, which runs after execution.
+        let r = self.account(address);
+        Ok(self.note(r)?.is_some_and(|a| a.storage_root != EMPTY_ROOT_HASH))
+    }
+}
+
 impl Database for WitnessState {
     type Error = ExecutorError;
 
@@ -255,7 +263,8 @@ impl Database for WitnessState {
     }
 
     fn block_hash(&mut self, number: u64) -> Result<B256, Self::Error> {
-        let r = self.block_hashes.get(&number).copied().ok_or(ExecutorError::MissingAncestor(number));
+        let r =
+            self.block_hashes.get(&number).copied().ok_or(ExecutorError::MissingAncestor(number));
         self.note(r)
     }
 }

@@ -546,7 +546,7 @@ mod tests {
     /// Independent reference: alloy-trie's HashBuilder over sorted leaves.
     fn reference_root(entries: &[(Nibbles, Vec<u8>)]) -> B256 {
         let mut sorted = entries.to_vec();
-        sorted.sort_by(|a, b| a.0.cmp(&b.0));
+        sorted.sort_by_key(|a| a.0);
         let mut hb = HashBuilder::default();
         for (k, v) in &sorted {
             hb.add_leaf(*k, v);

@@ -72,11 +72,10 @@ pub fn validate_header(
     if header.extra_data.len() > 32 {
         return Err(ExecutorError::ExtraDataTooLong(header.extra_data.len()));
     }
-    if let Some(dao) = chain.ethereum_fork_activation(EthereumHardfork::Dao).block_number() {
-        if number >= dao && number < dao + 10 && header.extra_data.as_ref() != DAO_EXTRA_DATA {
+    if let Some(dao) = chain.ethereum_fork_activation(EthereumHardfork::Dao).block_number()
+        && number >= dao && number < dao + 10 && header.extra_data.as_ref() != DAO_EXTRA_DATA {
             return Err(ExecutorError::DaoExtraData);
         }
-    }
 
     // EIP-1559 base fee.
     let expected_base_fee = if !london {
@@ -136,7 +135,7 @@ pub fn validate_header(
     if let Some(params) = chain.blob_params_at(ts)? {
         let blob_gas_used = header.blob_gas_used.unwrap_or_default();
         let max = params.max_blob_gas_per_block();
-        if blob_gas_used > max || blob_gas_used % DATA_GAS_PER_BLOB != 0 {
+        if blob_gas_used > max || !blob_gas_used.is_multiple_of(DATA_GAS_PER_BLOB) {
             return Err(ExecutorError::BlobGasUsed(Mismatch::new(
                 max.min(blob_gas_used),
                 blob_gas_used,

@@ -3,20 +3,22 @@
 //! transactions each give a typed error.
 
 use proptest::prelude::*;
-use stateless_executor::deps::alloy_rlp::Decodable;
 use rand::{Rng, SeedableRng, rngs::StdRng};
+use stateless_executor::deps::alloy_rlp::Decodable;
 use stateless_executor::{
-    BlockCommitment, ExecutorError, StatelessInput, validate_block,
+    BlockCommitment, ExecutorError, StatelessInput,
     deps::{
         alloy_primitives::{Bytes, U256, b256},
         alloy_rlp,
         alloy_trie::nodes::TrieNode,
     },
     trie::TrieError,
+    validate_block,
 };
 
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/../fixtures/inputs/{name}", env!("CARGO_MANIFEST_DIR"))).expect("fixture")
+    std::fs::read(format!("{}/../fixtures/inputs/{name}", env!("CARGO_MANIFEST_DIR")))
+        .expect("fixture")
 }
 
 fn small() -> (Vec<u8>, StatelessInput, BlockCommitment) {
@@ -32,7 +34,9 @@ fn small() -> (Vec<u8>, StatelessInput, BlockCommitment) {
 fn never_a_different_block(bytes: &[u8], honest: &BlockCommitment) -> bool {
     match StatelessInput::decode(bytes).and_then(|i| validate_block(&i)) {
         Err(_) => true,
-        Ok((c, _)) => BlockCommitment { chain_config_hash: honest.chain_config_hash, ..c } == *honest,
+        Ok((c, _)) => {
+            BlockCommitment { chain_config_hash: honest.chain_config_hash, ..c } == *honest
+        }
     }
 }
 
@@ -41,7 +45,10 @@ fn versioned_fixtures_still_decode_and_validate() {
     // The real mainnet hash of block 19426587 (an independent fact, not our output).
     let input = StatelessInput::decode(&fixture("19426587_input_v1.bin")).unwrap();
     let (c, stats) = validate_block(&input).unwrap();
-    assert_eq!(c.block_hash, b256!("f8e2f40d98fe5862bc947c8c83d34799c50fb344d7445d020a8a946d891b62ee"));
+    assert_eq!(
+        c.block_hash,
+        b256!("f8e2f40d98fe5862bc947c8c83d34799c50fb344d7445d020a8a946d891b62ee")
+    );
     assert_eq!(c.number, 19_426_587);
     assert_eq!(stats.transactions, 37);
     assert_eq!(stats.gas_used, 2_633_933);
@@ -57,11 +64,16 @@ fn bad_magic_version_and_trailing_bytes() {
     assert!(matches!(StatelessInput::decode(&b), Err(ExecutorError::BadMagic { .. })));
     let mut b = bytes.clone();
     b[5] = 2;
-    assert!(matches!(StatelessInput::decode(&b), Err(ExecutorError::UnsupportedVersion(m)) if m.expected == 1 && m.got == 2));
+    assert!(
+        matches!(StatelessInput::decode(&b), Err(ExecutorError::UnsupportedVersion(m)) if m.expected == 1 && m.got == 2)
+    );
     let mut b = bytes.clone();
     b.push(0);
     assert!(matches!(StatelessInput::decode(&b), Err(ExecutorError::TrailingBytes(1))));
-    assert!(matches!(StatelessInput::decode(&bytes[..3]), Err(ExecutorError::Truncated { expected: 6, got: 3 })));
+    assert!(matches!(
+        StatelessInput::decode(&bytes[..3]),
+        Err(ExecutorError::Truncated { expected: 6, got: 3 })
+    ));
 }
 
 #[test]
@@ -112,7 +124,9 @@ fn altered_trie_node_is_not_accepted() {
     // Change the value of every leaf we can find (one at a time): a changed balance.
     let mut tried = 0;
     for i in 0..input.state.len() {
-        let Ok(TrieNode::Leaf(mut leaf)) = TrieNode::decode(&mut &input.state[i][..]) else { continue };
+        let Ok(TrieNode::Leaf(mut leaf)) = TrieNode::decode(&mut &input.state[i][..]) else {
+            continue;
+        };
         let last = leaf.value.len() - 1;
         leaf.value[last] ^= 0x01;
         let mut out = Vec::new();
@@ -155,7 +169,9 @@ fn tampered_header_fields_are_typed_errors() {
     let (_, input, _) = small();
     let mut x = input.clone();
     x.block.header.gas_used += 1;
-    assert!(matches!(validate_block(&x), Err(ExecutorError::GasUsed(m)) if m.got + 1 == m.expected));
+    assert!(
+        matches!(validate_block(&x), Err(ExecutorError::GasUsed(m)) if m.got + 1 == m.expected)
+    );
     let mut x = input.clone();
     x.block.header.state_root.0[0] ^= 1;
     assert!(matches!(validate_block(&x), Err(ExecutorError::StateRoot(_))));
@@ -173,7 +189,10 @@ fn tampered_header_fields_are_typed_errors() {
     assert!(matches!(validate_block(&x), Err(ExecutorError::Difficulty(_))));
     let mut x = input.clone();
     x.ancestors[0].state_root.0[0] ^= 1;
-    assert!(matches!(validate_block(&x), Err(ExecutorError::AncestorHashMismatch { index: 0, .. })));
+    assert!(matches!(
+        validate_block(&x),
+        Err(ExecutorError::AncestorHashMismatch { index: 0, .. })
+    ));
     let mut x = input.clone();
     x.ancestors.clear();
     assert!(matches!(validate_block(&x), Err(ExecutorError::MissingParent)));

@@ -2,10 +2,13 @@
 //!
 //! Today it runs the execution half of `prove-block`: build the witness of a block from an
 //! RPC node (or the built-in replay server over recorded mainnet answers), then validate
-//! the block statelessly and print its commitment. The zkVM crates live beside it:
-//! `abi/` (guest ABI) and `emulator/` (RV32IM emulator).
+//! the block statelessly and print its commitment, and optionally run the zkVM guest on the
+//! same input in the emulator ([`emulate`]). The zkVM crates live beside it: `abi/` (guest
+//! ABI) and `emulator/` (RV32IM emulator).
 
 use std::path::PathBuf;
+
+pub mod emulate;
 
 /// The default block of `make run`: the first Cancun block on mainnet.
 pub const DEFAULT_BLOCK: u64 = 19_426_587;

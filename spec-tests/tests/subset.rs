@@ -23,9 +23,9 @@ fn subset_passes() {
     for f in report.failures() {
         eprintln!("{} ({}): {:?}", f.name, f.file, f.outcome);
     }
-    assert_eq!(report.totals(), counts(17, 0, 1));
+    assert_eq!(report.totals(), counts(19, 0, 1));
     let by = report.by_network();
-    assert_eq!(by["Cancun"], counts(6, 0, 0));
+    assert_eq!(by["Cancun"], counts(8, 0, 0));
     assert_eq!(by["Constantinople"], counts(0, 0, 1));
     for transition in [
         "FrontierToHomesteadAt5",
@@ -46,6 +46,31 @@ fn filter_selects_by_name_or_path() {
     assert_eq!(report.totals(), counts(1, 0, 0));
     let opts = RunOptions { filter: Some("no such test".into()), ..RunOptions::default() };
     assert_eq!(run_suite(&subset_dir(), &opts).unwrap().totals(), counts(0, 0, 0));
+}
+
+/// EIP-7610: creating onto an account with storage but no code and nonce 0 collides, as
+/// if it had code: the create transaction, or the nested CREATE2, fails, consumes all the
+/// gas it was given, and only the creator's nonce is bumped. revm alone lets both succeed.
+#[test]
+fn eip7610_create_onto_storage_collides() {
+    for (file, name) in [
+        // A create transaction whose address (sender, nonce 0) holds storage slot 0 = 1.
+        (
+            "GeneralStateTests/stCreate2/RevertInCreateInInitCreate2Paris.json",
+            "RevertInCreateInInitCreate2Paris_d0g0v0_Cancun",
+        ),
+        // A contract's CREATE2 onto an address holding storage.
+        (
+            "GeneralStateTests/stExtCodeHash/dynamicAccountOverwriteEmpty_Paris.json",
+            "dynamicAccountOverwriteEmpty_Paris_d0g0v0_Cancun",
+        ),
+    ] {
+        let text = std::fs::read_to_string(subset_dir().join(file)).unwrap();
+        let tests = parse_file(&text).unwrap();
+        let (got, test) = tests.into_iter().next().unwrap();
+        assert_eq!(got, name);
+        assert_eq!(run_test(&test), Outcome::Passed, "{name}");
+    }
 }
 
 fn shanghai_example() -> spec_tests::fixture::BlockchainTest {

@@ -39,7 +39,10 @@ mod common_anvil;
 
 use alloy_primitives::{Address, B256, Bytes, U256, address, keccak256};
 use alloy_trie::{EMPTY_ROOT_HASH, Nibbles, TrieAccount, proof::verify_proof};
-use common_anvil::{ANVIL_CHAIN_ID, Anvil, Receipt, anvil_bin, find_anvil, tx_legacy, tx1559};
+use common_anvil::{
+    ANVIL_CHAIN_ID, Anvil, RUNTIME, Receipt, anvil_bin, find_anvil, init_code, store, tx_legacy,
+    tx1559,
+};
 use stateless_executor::{
     ExecutorError, Mismatch, StatelessInput,
     deps::alloy_eips::{
@@ -59,46 +62,6 @@ use witness_builder::{
 
 /// The newest hardfork anvil 1.7.1 runs.
 const NEWEST_FORK: &str = "bpo2";
-
-/// Runtime of the test contract (35 bytes). Calldata is `slot ‖ value` (two words):
-/// 1. `SSTORE(slot, value)`;
-/// 2. `LOG1(value, topic = slot)`;
-/// 3. if the calldata is longer than 64 bytes, `REVERT` (undoing both).
-const RUNTIME: [u8; 35] = [
-    0x60, 0x20, 0x35, // PUSH1 32 CALLDATALOAD          value
-    0x60, 0x00, 0x35, // PUSH1 0 CALLDATALOAD           slot
-    0x55, //             SSTORE
-    0x60, 0x20, 0x35, // PUSH1 32 CALLDATALOAD          value
-    0x60, 0x00, 0x52, // PUSH1 0 MSTORE                 mem[0..32] = value
-    0x60, 0x00, 0x35, // PUSH1 0 CALLDATALOAD           topic = slot
-    0x60, 0x20, 0x60, 0x00, 0xa1, // PUSH1 32 PUSH1 0 LOG1
-    0x60, 0x40, 0x36, 0x11, // PUSH1 64 CALLDATASIZE GT
-    0x60, 0x1d, 0x57, // PUSH1 29 JUMPI
-    0x00, //             STOP
-    0x5b, //             JUMPDEST (29)
-    0x60, 0x00, 0x60, 0x00, 0xfd, // PUSH1 0 PUSH1 0 REVERT
-];
-
-/// Creation code: copies [`RUNTIME`] (placed right after these 12 bytes) and returns it.
-fn init_code() -> Vec<u8> {
-    let mut code = vec![
-        0x60, 0x23, 0x60, 0x0c, 0x60, 0x00, 0x39, // CODECOPY(0, 12, 35)
-        0x60, 0x23, 0x60, 0x00, 0xf3, // RETURN(0, 35)
-    ];
-    code.extend_from_slice(&RUNTIME);
-    code
-}
-
-/// Calldata that stores `value` at `slot`, then reverts when `revert` is set.
-fn store(slot: u64, value: u64, revert: bool) -> Vec<u8> {
-    let mut data = Vec::new();
-    data.extend_from_slice(&B256::from(U256::from(slot)).0);
-    data.extend_from_slice(&B256::from(U256::from(value)).0);
-    if revert {
-        data.push(1);
-    }
-    data
-}
 
 /// A storage slot number as the key `eth_getProof` and `eth_getStorageAt` take.
 fn slot_key(slot: u64) -> B256 {

@@ -6,7 +6,7 @@
 
 use core::arch::asm;
 use zkvm_abi::syscall::{
-    COMMIT_OUTPUT, HALT, INPUT_LEN, KECCAK_PERMUTE, KECCAK_STATE_WORDS, READ_INPUT,
+    COMMIT_OUTPUT, HALT, INPUT_LEN, KECCAK_PERMUTE, KECCAK_STATE_WORDS, PHASE_MARK, READ_INPUT,
 };
 
 /// Stop the machine with `code` as the exit code.
@@ -71,6 +71,15 @@ pub fn keccak_permute(state: &mut [u32; KECCAK_STATE_WORDS]) {
             options(nostack),
         )
     };
+}
+
+/// Tell a profiler that phase `id` starts here (the debug syscall `PHASE_MARK`). Changes
+/// no register and no memory, and is not part of the output; only the cycle count moves.
+#[inline(always)]
+pub fn phase_mark(id: u32) {
+    // SAFETY: PHASE_MARK reads `a0` and writes nothing. Not `nomem`: the mark also keeps
+    // the compiler from moving memory accesses across a phase boundary.
+    unsafe { asm!("ecall", in("t0") PHASE_MARK, in("a0") id, options(nostack)) };
 }
 
 /// Read the whole remaining input into a vector, or `None` if the machine delivers fewer

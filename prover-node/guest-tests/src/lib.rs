@@ -7,17 +7,21 @@
 //! without building.
 //!
 //! Inputs come from the recorded mainnet RPC answers in `fixtures/mainnet-rpc/`, through
-//! the witness builder and its replay server ([`mainnet_input`]).
+//! the witness builder and its replay server ([`mainnet_input`]). Runs and their figures
+//! ([`run_guest`], [`run_guest_recording`], [`PhaseSplit`]) come from
+//! `prover_node::emulate`, which `execute-block --emulate` uses too.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 use stateless_executor::{ChainConfig, StatelessInput, validate_block};
 use witness_builder::{ReplayServer, RpcClient, build_witness};
-use zkvm_emulator::{EmuError, Emulator, ExecutionSummary};
+
+pub use prover_node::emulate::{
+    CHUNK_CYCLES, GuestRun, PhaseSplit, RecordingRun, run_guest, run_guest_recording,
+};
 
 /// The block-validator guest binary.
 pub const STATELESS_GUEST: &str = "stateless-guest";
@@ -145,36 +149,4 @@ pub fn mainnet_input_blocking(number: u64) -> BlockCase {
         .build()
         .expect("tokio runtime")
         .block_on(mainnet_input(number))
-}
-
-/// One guest run: what the machine reported, its wall time and memory footprint.
-#[derive(Debug, Clone)]
-pub struct GuestRun {
-    /// Exit code, output and cycles.
-    pub summary: ExecutionSummary,
-    /// Wall time of the run (loading excluded).
-    pub elapsed: Duration,
-    /// Memory pages ([`zkvm_abi::memory::PAGE_BYTES`] each) the run touched: image, heap and stack.
-    pub pages: usize,
-}
-
-impl GuestRun {
-    /// Emulation speed in millions of cycles per second.
-    pub fn mhz(&self) -> f64 {
-        self.summary.cycles as f64 / self.elapsed.as_secs_f64() / 1e6
-    }
-
-    /// Memory the run touched, in MiB (whole pages).
-    pub fn touched_mib(&self) -> usize {
-        (self.pages * zkvm_abi::memory::PAGE_BYTES as usize) >> 20
-    }
-}
-
-/// Run `elf` on `input` in fast mode.
-pub fn run_guest(elf: &[u8], input: Vec<u8>) -> Result<GuestRun, EmuError> {
-    let mut emulator = Emulator::new(elf, input)?;
-    let start = Instant::now();
-    let summary = emulator.execute()?;
-    let elapsed = start.elapsed();
-    Ok(GuestRun { summary, elapsed, pages: emulator.memory().allocated_pages() })
 }

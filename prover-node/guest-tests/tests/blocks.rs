@@ -5,7 +5,10 @@
 //! Run with `--nocapture` (or `--no-capture` under nextest) to see cycles, cycles per
 //! gas and emulation speed.
 
-use guest_tests::{BlockCase, STATELESS_GUEST, exit, guest_elf, mainnet_input, run_guest};
+use guest_tests::{
+    BlockCase, CHUNK_CYCLES, STATELESS_GUEST, exit, guest_elf, mainnet_input, run_guest,
+    run_guest_recording,
+};
 use stateless_executor::deps::alloy_primitives::keccak256;
 use stateless_executor::validate_block;
 
@@ -16,7 +19,7 @@ fn check_block(case: &BlockCase) {
     let cycles = run.summary.cycles;
     eprintln!(
         "block {}: input {} bytes, exit {}, {cycles} cycles, {} gas, {:.1} cycles/gas, \
-         {:.1} MHz, {} MiB touched",
+         {:.1} MHz, {} MiB touched\n{}",
         case.number,
         case.encoded.len(),
         run.summary.exit_code,
@@ -24,9 +27,11 @@ fn check_block(case: &BlockCase) {
         cycles as f64 / case.gas_used.max(1) as f64,
         run.mhz(),
         run.touched_mib(),
+        run.phases(),
     );
     assert_eq!(run.summary.exit_code, exit::SUCCESS, "block {}", case.number);
     assert_eq!(run.summary.output, case.commitment, "block {}: committed output", case.number);
+    assert!(run.phases().is_complete(), "block {}: every phase is marked", case.number);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -57,6 +62,20 @@ async fn guest_validates_paris_15537394() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn guest_validates_cancun_19426587() {
     check_block(&mainnet_input(19_426_587).await);
+}
+
+/// Recording mode over a whole block (2^22-cycle chunks, events dropped) reports what fast
+/// mode reports: exit code, output, cycles and phase marks.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guest_records_like_fast_mode_1150000() {
+    let case = mainnet_input(1_150_000).await;
+    let elf = guest_elf(STATELESS_GUEST);
+    let fast = run_guest(&elf, case.encoded.clone()).expect("fast run");
+    let rec = run_guest_recording(&elf, case.encoded, CHUNK_CYCLES).expect("recording run");
+    assert_eq!(rec.summary, fast.summary);
+    assert_eq!(rec.chunks, fast.summary.cycles.div_ceil(CHUNK_CYCLES));
+    assert!(rec.events > fast.summary.cycles, "at least one event per cycle");
+    assert!(fast.phases().is_complete());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,5 +1,9 @@
 //! A live anvil dev node for the integration tests: started on a free port of 127.0.0.1,
-//! killed (and reaped) when dropped, with small JSON-RPC helpers for the dev accounts.
+//! killed (and reaped) when dropped, with small JSON-RPC helpers for the dev accounts, and
+//! the test contract of the scenarios ([`RUNTIME`]).
+//!
+//! Shared by `witness-builder/tests/anvil.rs` and, through `#[path]`,
+//! `prover-node/guest-tests/tests/anvil_guest.rs`.
 
 #![allow(dead_code)]
 
@@ -25,10 +29,13 @@ const START_ATTEMPTS: u32 = 3;
 pub const BLOCK_INTERVAL: u64 = 12;
 
 /// The anvil binary: `$ANVIL_BIN`, else `<repo>/.tools/node_modules/.bin/anvil` (where
-/// `make setup` installs it). Panics with a clear message when neither exists.
+/// `make setup` installs it; `<repo>` is the nearest ancestor of the crate holding
+/// `Cargo.lock`, so this module serves any crate of the workspace). Panics with a clear
+/// message when neither exists.
 pub fn anvil_bin() -> PathBuf {
-    let fallback =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../.tools/node_modules/.bin/anvil");
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let repo = manifest.ancestors().find(|d| d.join("Cargo.lock").is_file()).unwrap_or(&manifest);
+    let fallback = repo.join(".tools/node_modules/.bin/anvil");
     find_anvil(std::env::var_os("ANVIL_BIN").map(PathBuf::from), fallback)
         .unwrap_or_else(|e| panic!("{e}"))
 }
@@ -213,4 +220,44 @@ pub fn tx_legacy(from: Address, to: Address, value: U256, gas: u64) -> Value {
         "gas": format!("{gas:#x}"),
         "gasPrice": "0x77359400",
     })
+}
+
+/// Runtime of the test contract (35 bytes). Calldata is `slot ‖ value` (two words):
+/// 1. `SSTORE(slot, value)`;
+/// 2. `LOG1(value, topic = slot)`;
+/// 3. if the calldata is longer than 64 bytes, `REVERT` (undoing both).
+pub const RUNTIME: [u8; 35] = [
+    0x60, 0x20, 0x35, // PUSH1 32 CALLDATALOAD          value
+    0x60, 0x00, 0x35, // PUSH1 0 CALLDATALOAD           slot
+    0x55, //             SSTORE
+    0x60, 0x20, 0x35, // PUSH1 32 CALLDATALOAD          value
+    0x60, 0x00, 0x52, // PUSH1 0 MSTORE                 mem[0..32] = value
+    0x60, 0x00, 0x35, // PUSH1 0 CALLDATALOAD           topic = slot
+    0x60, 0x20, 0x60, 0x00, 0xa1, // PUSH1 32 PUSH1 0 LOG1
+    0x60, 0x40, 0x36, 0x11, // PUSH1 64 CALLDATASIZE GT
+    0x60, 0x1d, 0x57, // PUSH1 29 JUMPI
+    0x00, //             STOP
+    0x5b, //             JUMPDEST (29)
+    0x60, 0x00, 0x60, 0x00, 0xfd, // PUSH1 0 PUSH1 0 REVERT
+];
+
+/// Creation code: copies [`RUNTIME`] (placed right after these 12 bytes) and returns it.
+pub fn init_code() -> Vec<u8> {
+    let mut code = vec![
+        0x60, 0x23, 0x60, 0x0c, 0x60, 0x00, 0x39, // CODECOPY(0, 12, 35)
+        0x60, 0x23, 0x60, 0x00, 0xf3, // RETURN(0, 35)
+    ];
+    code.extend_from_slice(&RUNTIME);
+    code
+}
+
+/// Calldata that stores `value` at `slot`, then reverts when `revert` is set.
+pub fn store(slot: u64, value: u64, revert: bool) -> Vec<u8> {
+    let mut data = Vec::new();
+    data.extend_from_slice(&B256::from(U256::from(slot)).0);
+    data.extend_from_slice(&B256::from(U256::from(value)).0);
+    if revert {
+        data.push(1);
+    }
+    data
 }
