@@ -36,13 +36,18 @@ pub enum Bus {
     /// `(op, x, y, z)`: range checks and bitwise operations on bytes, served by the byte
     /// table (see [`ByteOp`]).
     Byte = 3,
-    /// `(number, args, timestamp)`: CPU → syscall and precompile chips.
+    /// `(t0 limbs, a0 limbs, result limbs, clk)`: CPU → syscall and precompile chips (see
+    /// [`SYSCALL_MESSAGE_WIDTH`]).
     Syscall = 4,
+    /// `(word address, value limbs)`: the RAM boundary chip looks up initial values in the
+    /// program's memory image (see [`crate::chips::image`]).
+    Image = 5,
 }
 
 impl Bus {
     /// Every bus.
-    pub const ALL: [Bus; 5] = [Bus::Program, Bus::Execution, Bus::Memory, Bus::Byte, Bus::Syscall];
+    pub const ALL: [Bus; 6] =
+        [Bus::Program, Bus::Execution, Bus::Memory, Bus::Byte, Bus::Syscall, Bus::Image];
 
     /// The bus name `p3-lookup` keys its challenges and balance on.
     pub const fn name(self) -> &'static str {
@@ -52,6 +57,7 @@ impl Bus {
             Bus::Memory => "MEMORY",
             Bus::Byte => "BYTE",
             Bus::Syscall => "SYSCALL",
+            Bus::Image => "IMAGE",
         }
     }
 
@@ -63,7 +69,8 @@ impl Bus {
             Bus::Execution => Some(EXECUTION_MESSAGE_WIDTH),
             Bus::Memory => Some(MEMORY_MESSAGE_WIDTH),
             Bus::Byte => Some(BYTE_MESSAGE_WIDTH),
-            Bus::Syscall => None,
+            Bus::Syscall => Some(SYSCALL_MESSAGE_WIDTH),
+            Bus::Image => Some(IMAGE_MESSAGE_WIDTH),
         }
     }
 
@@ -124,10 +131,20 @@ pub const BYTE_MESSAGE_WIDTH: usize = 4;
 pub const PROGRAM_MESSAGE_WIDTH: usize = 1 + crate::chips::program::NUM_INSTRUCTION_COLS;
 /// Width of a `MEMORY` message: `(space, addr, value limbs, timestamp)`.
 pub const MEMORY_MESSAGE_WIDTH: usize = 7;
+/// Width of an `IMAGE` message: `(word address, value limbs)`.
+pub const IMAGE_MESSAGE_WIDTH: usize = 5;
+/// Width of a `SYSCALL` message: `(t0[0..4], a0[0..4], result[0..4], clk)`.
+///
+/// The CPU sends one on an `ECALL` (other than `HALT`) with `t0` and `a0` as it read them
+/// (byte limbs: `t0` at `clk`, `a0` at `clk + 1`), the value it writes to `a0` at `clk + 3`,
+/// and the cycle's `clk`. The chip of the syscall receives it, matching `t0` against its
+/// number limb by limb (no full word is ever one field element) and fixing the result
+/// (`KECCAK_PERMUTE`: 0). Memory the syscall touches is accessed at `clk + 2`.
+pub const SYSCALL_MESSAGE_WIDTH: usize = 13;
 
 /// Address space of the registers in `MEMORY` messages (address = register index).
 pub const REGISTER_SPACE: u8 = 0;
-/// Address space of RAM in `MEMORY` messages (address = word address).
+/// Address space of RAM in `MEMORY` messages (address = word address: byte address / 4).
 pub const RAM_SPACE: u8 = 1;
 
 /// An operation of the byte table: the first element of a `BYTE` message `(op, x, y, z)`.

@@ -22,9 +22,14 @@ use crate::chips::add_sub::{self, AddSubChip};
 use crate::chips::bitwise::{self, BitwiseChip};
 use crate::chips::byte::{ByteChip, ByteRecord};
 use crate::chips::cpu::{self, CpuChip, CpuEvent};
+use crate::chips::divrem::{self, DivRemChip};
+use crate::chips::image::{self, ImageChip};
+use crate::chips::load_store::{self, LoadStoreChip};
 use crate::chips::lt::{self, LtChip};
 use crate::chips::memory::RegistersChip;
+use crate::chips::mul::{self, MulChip};
 use crate::chips::program::{self, ProgramChip, ProgramRom};
+use crate::chips::ram::RamChip;
 use crate::chips::shift::{self, ShiftChip};
 use crate::event::AluEvent;
 use crate::machine::{MachineAir, MachineTraces};
@@ -48,11 +53,23 @@ pub mod chip_index {
     pub const LT: usize = 6;
     /// The byte table.
     pub const BYTE: usize = 7;
+    /// `MUL*`.
+    pub const MUL: usize = 8;
+    /// `DIV*`/`REM*`.
+    pub const DIVREM: usize = 9;
+    /// Loads and stores.
+    pub const LOAD_STORE: usize = 10;
+    /// The RAM boundary.
+    pub const RAM: usize = 11;
+    /// The memory image table.
+    pub const IMAGE: usize = 12;
 }
 
 /// The chips of the machine running `rom`, in the order of a proof's instances (see
 /// [`chip_index`]).
 pub fn program_machine(rom: ProgramRom) -> Vec<MachineAir> {
+    let ram = RamChip::new(&rom.memory);
+    let image = ImageChip::new(rom.memory.clone());
     vec![
         MachineAir::Cpu(CpuChip),
         MachineAir::Program(ProgramChip::new(rom)),
@@ -62,6 +79,11 @@ pub fn program_machine(rom: ProgramRom) -> Vec<MachineAir> {
         MachineAir::Shift(ShiftChip),
         MachineAir::Lt(LtChip),
         MachineAir::Byte(ByteChip),
+        MachineAir::Mul(MulChip),
+        MachineAir::DivRem(DivRemChip),
+        MachineAir::LoadStore(LoadStoreChip),
+        MachineAir::Ram(ram),
+        MachineAir::Image(image),
     ]
 }
 
@@ -141,8 +163,10 @@ impl ExecutionRecord {
         let bitwise = events_of(&[opcode::AND, opcode::OR, opcode::XOR]);
         let shift = events_of(&[opcode::SLL, opcode::SRL, opcode::SRA]);
         let lt = events_of(&[opcode::SLT, opcode::SLTU]);
+        let mul = events_of(&[opcode::MUL, opcode::MULH, opcode::MULHSU, opcode::MULHU]);
+        let divrem = events_of(&[opcode::DIV, opcode::DIVU, opcode::REM, opcode::REMU]);
         assert_eq!(
-            add_sub.len() + bitwise.len() + shift.len() + lt.len(),
+            add_sub.len() + bitwise.len() + shift.len() + lt.len() + mul.len() + divrem.len(),
             cpu.alu.len(),
             "an EXECUTION operation has no chip yet"
         );
@@ -150,6 +174,11 @@ impl ExecutionRecord {
         let bitwise_trace = bitwise::generate_trace(&bitwise, &mut bytes);
         let shift_trace = shift::generate_trace(&shift, &mut bytes);
         let lt_trace = lt::generate_trace(&lt, &mut bytes);
+        let mul_trace = mul::generate_trace(&mul, &mut bytes);
+        let divrem_trace = divrem::generate_trace(&divrem, &mut bytes);
+        let load_store_trace = load_store::generate_trace(&cpu.memory, &mut bytes);
+        let ram_trace = cpu.ram.generate_trace(&mut bytes);
+        let image_trace = image::generate_trace(&rom.memory, cpu.ram.image_rows());
         let traces = vec![
             cpu.trace,
             program::generate_trace(rom, &cpu.rom_counts),
@@ -159,6 +188,11 @@ impl ExecutionRecord {
             shift_trace,
             lt_trace,
             bytes.generate_trace(),
+            mul_trace,
+            divrem_trace,
+            load_store_trace,
+            ram_trace,
+            image_trace,
         ];
         let mut public_values = vec![Vec::new(); traces.len()];
         public_values[chip_index::CPU] = cpu.public_values;

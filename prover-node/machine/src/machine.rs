@@ -12,8 +12,10 @@ use p3_matrix::dense::RowMajorMatrix;
 use crate::chips::add_sub::{self, AddSubChip};
 use crate::chips::bitwise::{self, BitwiseChip};
 use crate::chips::byte::{ByteChip, ByteRecord};
+use crate::chips::divrem::{self, DivRemChip};
 use crate::chips::driver::{self, DriverChip};
 use crate::chips::lt::{self, LtChip};
+use crate::chips::mul::{self, MulChip};
 use crate::chips::shift::{self, ShiftChip};
 use crate::event::AluEvent;
 use crate::opcode;
@@ -40,6 +42,21 @@ pub enum MachineAir {
     Program(crate::chips::program::ProgramChip),
     /// The register file's initial and final values (see [`crate::chips::memory`]).
     Registers(crate::chips::memory::RegistersChip),
+    /// `MUL`, `MULH`, `MULHSU`, `MULHU`.
+    Mul(MulChip),
+    /// `DIV`, `DIVU`, `REM`, `REMU`.
+    DivRem(DivRemChip),
+    /// Loads and stores (see [`crate::chips::load_store`]).
+    LoadStore(crate::chips::load_store::LoadStoreChip),
+    /// The RAM boundary (see [`crate::chips::ram`]).
+    Ram(crate::chips::ram::RamChip),
+    /// The program's initial memory image (preprocessed; see [`crate::chips::image`]).
+    Image(crate::chips::image::ImageChip),
+    /// The `KECCAK_PERMUTE` precompile (see [`crate::chips::keccak`]).
+    Keccak(crate::chips::keccak::KeccakChip),
+    /// Test stand-in for the CPU and RAM boundary around the Keccak chip.
+    #[cfg(test)]
+    KeccakHarness(crate::chips::keccak::KeccakHarnessChip),
 }
 
 /// Call `$body` with `$chip` bound to the chip inside `$air`.
@@ -55,6 +72,14 @@ macro_rules! dispatch {
             MachineAir::Cpu($chip) => $body,
             MachineAir::Program($chip) => $body,
             MachineAir::Registers($chip) => $body,
+            MachineAir::Mul($chip) => $body,
+            MachineAir::DivRem($chip) => $body,
+            MachineAir::LoadStore($chip) => $body,
+            MachineAir::Ram($chip) => $body,
+            MachineAir::Image($chip) => $body,
+            MachineAir::Keccak($chip) => $body,
+            #[cfg(test)]
+            MachineAir::KeccakHarness($chip) => $body,
         }
     };
 }
@@ -69,6 +94,8 @@ impl MachineAir {
             MachineAir::Bitwise(BitwiseChip),
             MachineAir::Shift(ShiftChip),
             MachineAir::Lt(LtChip),
+            MachineAir::Mul(MulChip),
+            MachineAir::DivRem(DivRemChip),
         ]
     }
 
@@ -84,6 +111,14 @@ impl MachineAir {
             MachineAir::Cpu(_) => "cpu",
             MachineAir::Program(_) => "program",
             MachineAir::Registers(_) => "registers",
+            MachineAir::Mul(_) => "mul",
+            MachineAir::DivRem(_) => "divrem",
+            MachineAir::LoadStore(_) => "load_store",
+            MachineAir::Ram(_) => "ram",
+            MachineAir::Image(_) => "image",
+            MachineAir::Keccak(_) => "keccak",
+            #[cfg(test)]
+            MachineAir::KeccakHarness(_) => "keccak_harness",
         }
     }
 }
@@ -156,8 +191,10 @@ impl MachineRecord {
         let bitwise = events_of(&[opcode::AND, opcode::OR, opcode::XOR]);
         let shift = events_of(&[opcode::SLL, opcode::SRL, opcode::SRA]);
         let lt = events_of(&[opcode::SLT, opcode::SLTU]);
+        let mul = events_of(&[opcode::MUL, opcode::MULH, opcode::MULHSU, opcode::MULHU]);
+        let divrem = events_of(&[opcode::DIV, opcode::DIVU, opcode::REM, opcode::REMU]);
         assert_eq!(
-            add_sub.len() + bitwise.len() + shift.len() + lt.len(),
+            add_sub.len() + bitwise.len() + shift.len() + lt.len() + mul.len() + divrem.len(),
             self.alu.len(),
             "an ALU event has no chip yet"
         );
@@ -167,6 +204,8 @@ impl MachineRecord {
         let bitwise_trace = bitwise::generate_trace(&bitwise, &mut bytes);
         let shift_trace = shift::generate_trace(&shift, &mut bytes);
         let lt_trace = lt::generate_trace(&lt, &mut bytes);
+        let mul_trace = mul::generate_trace(&mul, &mut bytes);
+        let divrem_trace = divrem::generate_trace(&divrem, &mut bytes);
         let traces = vec![
             driver_trace,
             add_sub_trace,
@@ -174,6 +213,8 @@ impl MachineRecord {
             bitwise_trace,
             shift_trace,
             lt_trace,
+            mul_trace,
+            divrem_trace,
         ];
         let public_values = vec![Vec::new(); traces.len()];
         MachineTraces { traces, public_values }

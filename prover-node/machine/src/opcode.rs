@@ -29,6 +29,23 @@ pub const SRA: u8 = 34;
 pub const OR: u8 = 35;
 /// `AND` (and `ANDI`): `a = b & c`.
 pub const AND: u8 = 36;
+/// `MUL`: `a` is the low word of `b·c`.
+pub const MUL: u8 = 40;
+/// `MULH`: `a` is the high word of `b·c`, both signed.
+pub const MULH: u8 = 41;
+/// `MULHSU`: `a` is the high word of `b·c`, `b` signed and `c` unsigned.
+pub const MULHSU: u8 = 42;
+/// `MULHU`: `a` is the high word of `b·c`, both unsigned.
+pub const MULHU: u8 = 43;
+/// `DIV`: `a = b / c` signed, rounded toward zero (`−1` if `c = 0`, `INT_MIN` for
+/// `INT_MIN / −1`).
+pub const DIV: u8 = 44;
+/// `DIVU`: `a = b / c` unsigned (all ones if `c = 0`).
+pub const DIVU: u8 = 45;
+/// `REM`: `a = b % c` signed, with the sign of `b` (`b` if `c = 0`, 0 for `INT_MIN % −1`).
+pub const REM: u8 = 46;
+/// `REMU`: `a = b % c` unsigned (`b` if `c = 0`).
+pub const REMU: u8 = 47;
 
 /// The operation an instruction executes on the `EXECUTION` bus: immediate forms map to
 /// their register form (`ADDI` → `ADD`). `None` for opcodes no chip implements yet.
@@ -53,6 +70,7 @@ pub const fn execution_opcode(emulator_opcode: u8) -> Option<u8> {
         SRA | SRAI => Some(SRA),
         OR | ORI => Some(OR),
         AND | ANDI => Some(AND),
+        MUL | MULH | MULHSU | MULHU | DIV | DIVU | REM | REMU => Some(emulator_opcode),
         _ => None,
     }
 }
@@ -75,6 +93,14 @@ mod tests {
         assert_eq!(SRA, Opcode::Sra as u8);
         assert_eq!(OR, Opcode::Or as u8);
         assert_eq!(AND, Opcode::And as u8);
+        assert_eq!(MUL, Opcode::Mul as u8);
+        assert_eq!(MULH, Opcode::Mulh as u8);
+        assert_eq!(MULHSU, Opcode::Mulhsu as u8);
+        assert_eq!(MULHU, Opcode::Mulhu as u8);
+        assert_eq!(DIV, Opcode::Div as u8);
+        assert_eq!(DIVU, Opcode::Divu as u8);
+        assert_eq!(REM, Opcode::Rem as u8);
+        assert_eq!(REMU, Opcode::Remu as u8);
         for op in Opcode::ALL {
             let expected = match op {
                 Opcode::Add | Opcode::Addi => Some(ADD),
@@ -87,6 +113,14 @@ mod tests {
                 Opcode::Sra | Opcode::Srai => Some(SRA),
                 Opcode::Or | Opcode::Ori => Some(OR),
                 Opcode::And | Opcode::Andi => Some(AND),
+                Opcode::Mul
+                | Opcode::Mulh
+                | Opcode::Mulhsu
+                | Opcode::Mulhu
+                | Opcode::Div
+                | Opcode::Divu
+                | Opcode::Rem
+                | Opcode::Remu => Some(op as u8),
                 _ => None,
             };
             assert_eq!(execution_opcode(op as u8), expected, "{op:?}");

@@ -5,10 +5,16 @@ pub mod add_sub;
 pub mod bitwise;
 pub mod byte;
 pub mod cpu;
+pub mod divrem;
 pub mod driver;
+pub mod image;
+pub mod keccak;
+pub mod load_store;
 pub mod lt;
 pub mod memory;
+pub mod mul;
 pub mod program;
+pub mod ram;
 pub mod shift;
 
 /// Smallest trace height any chip pads to (a power of two).

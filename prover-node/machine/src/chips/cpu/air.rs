@@ -10,9 +10,10 @@ use p3_field::{Field, PrimeCharacteristicRing};
 use p3_lookup::InteractionBuilder;
 
 use super::columns::{CpuCols, CpuPublicValues, NUM_CPU_COLS, NUM_CPU_PUBLIC_VALUES};
-use crate::bus::{Bus, EXECUTION_MESSAGE_WIDTH, REGISTER_SPACE};
+use crate::bus::{Bus, ByteOp, EXECUTION_MESSAGE_WIDTH, REGISTER_SPACE};
 use crate::chips::memory::eval_access;
 use crate::chips::program::{InstructionCols, program_message};
+use crate::opcode;
 use crate::word::WORD_SIZE;
 
 /// Timestamp offset (from `clk`) of the `rs1` read, as the emulator records it.
@@ -141,6 +142,38 @@ impl<AB: InteractionBuilder<F: Field>> Air<AB> for CpuChip {
         });
         Bus::Execution.send(builder, message, inst.sends_execution, 1);
 
+        // Loads, stores and JALR add the offset to rs1: addr = b + offset.
+        // SAFETY: the ADD chip constrains `addr` and range-checks its limbs as bytes, which
+        // the load/store chip and the JALR target below rely on. At most one of the three
+        // flags is set on a real row (the ROM's), none on padding rows: the count is 0 or 1.
+        let computes_addr: AB::Expr = inst.is_load + inst.is_store + inst.is_jalr;
+        let message: [AB::Expr; EXECUTION_MESSAGE_WIDTH] = core::array::from_fn(|i| match i {
+            0 => AB::Expr::from_u8(opcode::ADD),
+            1..=4 => local.addr[i - 1].into(),
+            5..=8 => local.b[i - 5].into(),
+            _ => inst.offset[i - 9].into(),
+        });
+        Bus::Execution.send(builder, message, computes_addr, 1);
+
+        // A store's value is rs2: a = c, so that the load/store message carries `a` for
+        // both (the loaded value for loads, written to rd above).
+        for i in 0..WORD_SIZE {
+            builder.assert_zero(inst.is_store * (local.a[i] - local.c[i]));
+        }
+
+        // Send the access to the load/store chip: (opcode, value, addr, clk, 0, 0, 0).
+        // SAFETY: the load/store chip makes the RAM access at clk + 2 and constrains `a`
+        // (loads) from memory; its opcodes are the ROM's memory opcodes, which no ALU chip
+        // receives. `clk` is this row's, so the access's timestamp is this cycle's.
+        let message: [AB::Expr; EXECUTION_MESSAGE_WIDTH] = core::array::from_fn(|i| match i {
+            0 => inst.opcode.into(),
+            1..=4 => local.a[i - 1].into(),
+            5..=8 => local.addr[i - 5].into(),
+            9 => local.clk.into(),
+            _ => AB::Expr::ZERO,
+        });
+        Bus::Execution.send(builder, message, inst.is_load + inst.is_store, 1);
+
         // a_is_zero is 1 exactly when a = 0.
         // SAFETY: on branch rows `a` comes from EXECUTION, whose chip range-checks its
         // limbs as bytes, so their sum (at most 1020) is 0 only if every limb is.
@@ -155,13 +188,37 @@ impl<AB: InteractionBuilder<F: Field>> Air<AB> for CpuChip {
         let taken = if_zero.clone() * z.clone() + (one.clone() - if_zero) * (one.clone() - z);
         builder.assert_zero(inst.is_branch * (local.branch_taken - taken));
 
-        // next_pc is target after JAL or a taken branch, pc + 4 otherwise; padding rows
-        // stay where they are.
+        // JALR jumps to addr with bit 0 cleared, and addr < 2^30.
+        // SAFETY: `addr` limbs are bytes (ADD chip); `4·addr[3]` a byte means
+        // `addr[3] < 64`, so the target is an integer below 2^30 < p and equals the
+        // emulator's `(rs1 + imm) & !1` as a field element with no wrap. `jalr_lsb` is only
+        // asserted boolean: the wrong choice gives an odd target, which is no ROM `pc`,
+        // so the next row's PROGRAM lookup fails (as does a target outside the code).
+        builder.assert_bool(local.jalr_lsb);
+        builder.assert_zero(local.jalr_lsb * (one.clone() - inst.is_jalr));
+        let top_check = [
+            AB::Expr::from_u8(ByteOp::Range as u8),
+            local.addr[3] * AB::Expr::from_u8(4),
+            AB::Expr::ZERO,
+            AB::Expr::ZERO,
+        ];
+        Bus::Byte.send(builder, top_check, inst.is_jalr, 1);
+        let jalr_target: AB::Expr = local.addr[0] - local.jalr_lsb
+            + local.addr[1] * AB::Expr::from_u32(1 << 8)
+            + local.addr[2] * AB::Expr::from_u32(1 << 16)
+            + local.addr[3] * AB::Expr::from_u32(1 << 24);
+
+        // next_pc is target after JAL or a taken branch, the JALR target after JALR,
+        // pc + 4 otherwise; padding rows stay where they are.
         let four = AB::Expr::from_u32(CLK_STEP);
         let step: AB::Expr = local.pc + four.clone();
         let jumps: AB::Expr = inst.is_jump + local.branch_taken;
         builder.assert_zero(
-            is_real.clone() * (local.next_pc - step.clone() - jumps * (inst.target - step.clone())),
+            is_real.clone()
+                * (local.next_pc
+                    - step.clone()
+                    - jumps * (inst.target - step.clone())
+                    - inst.is_jalr * (jalr_target - step.clone())),
         );
         builder.assert_zero((one.clone() - is_real.clone()) * (local.next_pc - local.pc));
 

@@ -40,6 +40,11 @@ pub struct CpuCols<T> {
     pub a_sum_inv: T,
     /// `1` if the row is a branch that is taken.
     pub branch_taken: T,
+    /// Loads, stores, `JALR`: `b + offset` (the byte address, or the jump address before
+    /// bit 0 is cleared), from `EXECUTION` `ADD`; 0 on other rows.
+    pub addr: Word<T>,
+    /// `JALR`: bit 0 of `addr`, cleared from the target; 0 on other rows.
+    pub jalr_lsb: T,
     /// `1` from the `HALT` row on.
     pub halted: T,
     /// The exit code (`a0` at `HALT`), the same on every row; 0 if the run did not halt.

@@ -299,3 +299,55 @@ fn wrong_exit_code_public_value_is_rejected() {
     run.public_values[CPU][COL_EXIT0] += F::ONE;
     assert_rejected(prove_and_verify(&run.rom, &run.traces, &run.public_values));
 }
+
+const COL_JALR_LSB: usize = offset_of!(CpuCols<u8>, jalr_lsb);
+const COL_NEXT_PC: usize = offset_of!(CpuCols<u8>, next_pc);
+
+/// Index of the first real row of the memory test program whose ROM instruction is a
+/// `JALR` with bit 0 of its jump address set (the function's return).
+fn odd_jalr_row(run: &Run) -> usize {
+    (0..run.record.cpu.len())
+        .find(|&i| {
+            row(run, i).instruction.opcode == F::from_u8(zkvm_emulator::Opcode::Jalr as u8)
+                && cell(&run.traces, CPU, i, COL_JALR_LSB) == F::ONE
+        })
+        .unwrap()
+}
+
+#[test]
+fn jalr_rows_follow_the_emulator() {
+    let run = run(&crate::chips::load_store::tests::memory_program(2));
+    let i = odd_jalr_row(&run);
+    let r = row(&run, i);
+    // `jalr x0, x1, 1` returns to ra: the jump address is ra + 1, its bit 0 cleared.
+    assert_eq!(u32_of(r.addr.0), run.record.cpu[i].next_pc + 1);
+    assert_eq!(r.next_pc, F::from_u32(run.record.cpu[i].next_pc));
+    assert_eq!(row(&run, i + 1).pc, r.next_pc);
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "run with --release: the debug constraint checker panics first"
+)]
+fn jalr_lsb_tampering_is_rejected() {
+    // The return claims its jump address was even: the target is off by one.
+    let run = run(&crate::chips::load_store::tests::memory_program(2));
+    let i = odd_jalr_row(&run);
+    reject_with_cpu_cell(run, i, COL_JALR_LSB, F::ZERO);
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "run with --release: the debug constraint checker panics first"
+)]
+fn jalr_target_tampering_is_rejected() {
+    // The return goes to the next instruction of the caller instead, and the rows after
+    // it follow that path (pc only: every other cell is the real path's).
+    let mut run = run(&crate::chips::load_store::tests::memory_program(2));
+    let i = odd_jalr_row(&run);
+    let target = cell(&run.traces, CPU, i, COL_NEXT_PC);
+    set_cell(&mut run.traces, CPU, i, COL_NEXT_PC, target + F::from_u8(4));
+    assert_rejected(prove_and_verify(&run.rom, &run.traces, &run.public_values));
+}

@@ -9,10 +9,13 @@ use p3_matrix::dense::RowMajorMatrix;
 
 use super::air::{CLK_STEP, TS_RD, TS_RS1, TS_RS2};
 use super::columns::{CpuCols, CpuPublicValues, NUM_CPU_COLS, NUM_CPU_PUBLIC_VALUES};
+use crate::bus::ByteOp;
 use crate::chips::byte::ByteRecord;
+use crate::chips::load_store::{LoadStoreEvent, TS_MEMORY};
 use crate::chips::memory::RegisterFile;
 use crate::chips::padded_height;
 use crate::chips::program::ProgramRom;
+use crate::chips::ram::Ram;
 use crate::event::AluEvent;
 use crate::opcode;
 use crate::word::Word;
@@ -47,6 +50,10 @@ pub struct CpuTrace<F> {
     pub rom_counts: Vec<u32>,
     /// The register file after the last row (for the registers chip).
     pub registers: RegisterFile,
+    /// The loads and stores, in order (for the load/store chip).
+    pub memory: Vec<LoadStoreEvent>,
+    /// The RAM after the last row (for the RAM boundary chip and the image table).
+    pub ram: Ram,
 }
 
 /// The result `a` of the `EXECUTION` operation a branch sends.
@@ -64,7 +71,9 @@ fn branch_result(exec_opcode: u8, b: u32, c: u32) -> u32 {
 ///
 /// 1. For each event: take its ROM row; replay its register accesses on a register file
 ///    (timestamps `clk + 0/1/3`, `clk = 4·(row + 1)`), checking the values against the
-///    event; derive `a` for branches; count the ROM row; collect the `EXECUTION` message.
+///    event; for loads, stores and `JALR` compute `addr = b + offset` (an `ADD`), and
+///    replay loads and stores on the RAM (from the ROM's memory image, at `clk + 2`);
+///    derive `a` for branches; count the ROM row; collect the `EXECUTION` messages.
 /// 2. Pad with rows that stay at the end `pc`, keep the halted flag and the exit code.
 ///
 /// # Panics
@@ -79,6 +88,8 @@ pub fn generate_trace<F: Field>(
     let height = padded_height(events.len());
     let mut values = F::zero_vec(height * NUM_CPU_COLS);
     let mut registers = RegisterFile::default();
+    let mut ram = Ram::new(&rom.memory);
+    let mut memory = Vec::new();
     let mut rom_counts = vec![0u32; rom.instructions.len()];
     let mut alu = Vec::new();
     let exit_code =
@@ -137,6 +148,31 @@ pub fn generate_trace<F: Field>(
             assert_eq!(c, event.c, "row {i} ({:#x}): second operand", event.pc);
         }
 
+        // The address of loads, stores and JALR.
+        let addr = b.wrapping_add(inst.offset);
+        if inst.is_load || inst.is_store || inst.is_jalr {
+            alu.push(AluEvent { opcode: opcode::ADD, a: addr, b, c: inst.offset });
+            cols.addr = Word::from_u32(addr);
+        }
+        // The RAM access of loads and stores.
+        let mut loaded = 0;
+        if inst.is_load || inst.is_store {
+            let ts = clk + TS_MEMORY as u64;
+            let (prev, _) = ram.read(addr >> 2);
+            let (value, new) = LoadStoreEvent::execute(inst.opcode, addr, c, prev);
+            let (_, prev_ts) = ram.access(addr >> 2, new, ts);
+            memory.push(LoadStoreEvent {
+                opcode: inst.opcode,
+                clk,
+                addr,
+                value,
+                prev,
+                new,
+                prev_ts,
+            });
+            loaded = value;
+        }
+
         // The result.
         let a = if inst.rd_from_imm {
             inst.imm
@@ -144,6 +180,10 @@ pub fn generate_trace<F: Field>(
             branch_result(inst.exec_opcode, b, c)
         } else if inst.sends_execution {
             event.a
+        } else if inst.is_load {
+            loaded
+        } else if inst.is_store {
+            c
         } else {
             0
         };
@@ -167,7 +207,15 @@ pub fn generate_trace<F: Field>(
         cols.a_sum_inv = F::from_u32(a_sum).try_inverse().unwrap_or(F::ZERO);
         let taken = inst.is_branch && (a == 0) == inst.branch_if_zero;
         cols.branch_taken = F::from_bool(taken);
-        let next_pc = if inst.is_jump || taken { inst.target } else { event.pc + 4 };
+        let next_pc = if inst.is_jalr {
+            cols.jalr_lsb = F::from_u32(addr & 1);
+            bytes.add(ByteOp::Range, 4 * (addr >> 24), 0);
+            addr & !1
+        } else if inst.is_jump || taken {
+            inst.target
+        } else {
+            event.pc + 4
+        };
         assert_eq!(next_pc, event.next_pc, "row {i} ({:#x}): next pc", event.pc);
         cols.next_pc = F::from_u32(next_pc);
 
@@ -188,5 +236,7 @@ pub fn generate_trace<F: Field>(
         alu,
         rom_counts,
         registers,
+        memory,
+        ram,
     }
 }

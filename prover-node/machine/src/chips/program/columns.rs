@@ -47,6 +47,17 @@ pub struct InstructionCols<T> {
     pub is_jump: T,
     /// `ECALL`, proven only as the `HALT` syscall for now (`t0 = HALT`, exit code `a0`).
     pub is_halt: T,
+    /// The sign-extended immediate added to `rs1` by loads, stores and `JALR` (the CPU
+    /// sends `(ADD, addr, b, offset)` on `EXECUTION`); 0 otherwise.
+    pub offset: Word<T>,
+    /// A load (`LB`, `LH`, `LW`, `LBU`, `LHU`): the CPU sends the access to the
+    /// load/store chip and writes the loaded value `a` to `rd` (unless `rd = x0`).
+    pub is_load: T,
+    /// A store (`SB`, `SH`, `SW`): the CPU sends the access, with `a = c` the `rs2` value,
+    /// to the load/store chip.
+    pub is_store: T,
+    /// `JALR`: `next_pc = (b + offset) & !1`; `rd = imm = pc + 4` (`rd_from_imm`).
+    pub is_jalr: T,
 }
 
 impl_columns!(InstructionCols, NUM_INSTRUCTION_COLS);
@@ -75,11 +86,18 @@ impl<T: Copy> InstructionCols<T> {
             self.branch_if_zero,
             self.is_jump,
             self.is_halt,
+            self.offset[0],
+            self.offset[1],
+            self.offset[2],
+            self.offset[3],
+            self.is_load,
+            self.is_store,
+            self.is_jalr,
         ]
     }
 
     /// The 0/1 flags.
-    pub fn flags(&self) -> [T; 10] {
+    pub fn flags(&self) -> [T; 13] {
         [
             self.reads_rs1,
             self.reads_rs2,
@@ -91,6 +109,9 @@ impl<T: Copy> InstructionCols<T> {
             self.branch_if_zero,
             self.is_jump,
             self.is_halt,
+            self.is_load,
+            self.is_store,
+            self.is_jalr,
         ]
     }
 }
@@ -104,7 +125,7 @@ pub struct ProgramPreprocessedCols<T> {
     /// The instruction, decoded for the CPU.
     pub instruction: InstructionCols<T>,
     /// `1` if the CPU may execute this row: a legal instruction the machine proves.
-    /// Illegal words, `EBREAK`, instructions without a chip yet and padding rows have 0,
+    /// Illegal words, `EBREAK` and padding rows have 0,
     /// and their multiplicity is constrained to 0.
     pub executable: T,
 }

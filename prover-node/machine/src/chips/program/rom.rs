@@ -56,6 +56,14 @@ pub struct RomInstruction {
     pub is_jump: bool,
     /// `ECALL` (as `HALT`).
     pub is_halt: bool,
+    /// The immediate added to `rs1` by loads, stores and `JALR`.
+    pub offset: u32,
+    /// A load.
+    pub is_load: bool,
+    /// A store.
+    pub is_store: bool,
+    /// `JALR`.
+    pub is_jalr: bool,
 }
 
 impl RomInstruction {
@@ -79,6 +87,10 @@ impl RomInstruction {
             branch_if_zero: F::from_bool(self.branch_if_zero),
             is_jump: F::from_bool(self.is_jump),
             is_halt: F::from_bool(self.is_halt),
+            offset: Word::from_u32(self.offset),
+            is_load: F::from_bool(self.is_load),
+            is_store: F::from_bool(self.is_store),
+            is_jalr: F::from_bool(self.is_jalr),
         }
     }
 }
@@ -111,6 +123,9 @@ pub struct ProgramRom {
     pub entry: u32,
     /// One entry per word of the code span.
     pub instructions: Vec<RomInstruction>,
+    /// The initial RAM (every segment's bytes, code included, as the emulator loads
+    /// them): the image table's preprocessed columns.
+    pub memory: crate::chips::image::MemoryImage,
 }
 
 impl ProgramRom {
@@ -185,7 +200,10 @@ mod from_elf {
                     RomInstruction::decode(pc, inst, (base, end))
                 })
                 .collect();
-            Ok(ProgramRom { base, entry: image.entry, instructions })
+            let memory = crate::chips::image::MemoryImage::from_segments(
+                image.segments.iter().map(|s| (s.vaddr, s.data.as_slice())),
+            );
+            Ok(ProgramRom { base, entry: image.entry, instructions, memory })
         }
     }
 
@@ -200,7 +218,10 @@ mod from_elf {
         /// | `LUI`, `AUIPC`, `JAL` | write `rd = imm` (`imm`, `pc + imm`, `pc + 4`); `JAL` jumps to `target = pc + imm` |
         /// | branches | read `rs1`, `rs2`, send `SUB` (`BEQ`/`BNE`), `SLT` (`BLT`/`BGE`) or `SLTU` (`BLTU`/`BGEU`), jump to `target` if the result is zero (`BEQ`/`BGE`/`BGEU`) or non-zero |
         /// | `ECALL` | read `t0` (must be `HALT`) and `a0` (the exit code); the last row |
-        /// | loads, stores, `JALR`, `EBREAK`, illegal words | not executable (no chip yet / faults) |
+        /// | loads | read `rs1`, `addr = rs1 + offset` (`EXECUTION` `ADD`), the access on the load/store chip, write `rd` (unless `x0`) |
+        /// | stores | read `rs1` and `rs2`, `addr = rs1 + offset`, the access on the load/store chip |
+        /// | `JALR` | read `rs1`, `addr = rs1 + offset`, jump to `addr & !1`, write `rd = imm = pc + 4` |
+        /// | `EBREAK`, illegal words | not executable (the emulator faults) |
         pub fn decode(pc: u32, inst: Option<Instruction>, code: (u32, u32)) -> Self {
             let Some(inst) = inst else { return RomInstruction::default() };
             let op = inst.opcode;
@@ -269,9 +290,37 @@ mod from_elf {
                     }
                     _ => return RomInstruction::default(),
                 },
-                // JALR, loads and stores: no proof path yet.
-                InstructionClass::Jump | InstructionClass::Load | InstructionClass::Store => {
-                    return RomInstruction::default();
+                InstructionClass::Jump => {
+                    // JALR.
+                    r.is_jalr = true;
+                    r.rs1 = inst.rs1;
+                    r.reads_rs1 = true;
+                    r.offset = inst.imm;
+                    if inst.rd != 0 {
+                        r.rd = inst.rd;
+                        r.writes_rd = true;
+                        r.rd_from_imm = true;
+                        r.imm = pc + 4;
+                    }
+                }
+                InstructionClass::Load => {
+                    // The access happens even for rd = x0 (it may fault).
+                    r.is_load = true;
+                    r.rs1 = inst.rs1;
+                    r.reads_rs1 = true;
+                    r.offset = inst.imm;
+                    if inst.rd != 0 {
+                        r.rd = inst.rd;
+                        r.writes_rd = true;
+                    }
+                }
+                InstructionClass::Store => {
+                    r.is_store = true;
+                    r.rs1 = inst.rs1;
+                    r.reads_rs1 = true;
+                    r.rs2 = inst.rs2;
+                    r.reads_rs2 = true;
+                    r.offset = inst.imm;
                 }
             }
             r
