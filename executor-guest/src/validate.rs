@@ -73,9 +73,12 @@ pub fn validate_header(
         return Err(ExecutorError::ExtraDataTooLong(header.extra_data.len()));
     }
     if let Some(dao) = chain.ethereum_fork_activation(EthereumHardfork::Dao).block_number()
-        && number >= dao && number < dao + 10 && header.extra_data.as_ref() != DAO_EXTRA_DATA {
-            return Err(ExecutorError::DaoExtraData);
-        }
+        && number >= dao
+        && number < dao + 10
+        && header.extra_data.as_ref() != DAO_EXTRA_DATA
+    {
+        return Err(ExecutorError::DaoExtraData);
+    }
 
     // EIP-1559 base fee.
     let expected_base_fee = if !london {
