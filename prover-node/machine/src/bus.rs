@@ -124,6 +124,20 @@ impl Bus {
 
 /// Width of an `EXECUTION` message: opcode and three words of four limbs.
 pub const EXECUTION_MESSAGE_WIDTH: usize = 13;
+
+/// The `EXECUTION` message `(opcode, a, b, c)`, each word as four byte limbs: the one
+/// layout every sender and receiver of the bus shares.
+pub fn execution_message<E>(
+    opcode: E,
+    a: impl Into<[E; 4]>,
+    b: impl Into<[E; 4]>,
+    c: impl Into<[E; 4]>,
+) -> [E; EXECUTION_MESSAGE_WIDTH] {
+    let [a0, a1, a2, a3] = a.into();
+    let [b0, b1, b2, b3] = b.into();
+    let [c0, c1, c2, c3] = c.into();
+    [opcode, a0, a1, a2, a3, b0, b1, b2, b3, c0, c1, c2, c3]
+}
 /// Width of a `BYTE` message: `(op, x, y, z)`.
 pub const BYTE_MESSAGE_WIDTH: usize = 4;
 /// Width of a `PROGRAM` message: `pc` and the decoded instruction

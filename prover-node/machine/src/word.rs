@@ -35,6 +35,12 @@ impl<F: PrimeCharacteristicRing> Word<F> {
     }
 }
 
+impl<T> From<Word<T>> for [T; WORD_SIZE] {
+    fn from(w: Word<T>) -> Self {
+        w.0
+    }
+}
+
 impl<T> Index<usize> for Word<T> {
     type Output = T;
     fn index(&self, i: usize) -> &T {

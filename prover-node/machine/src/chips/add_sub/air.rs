@@ -8,7 +8,7 @@ use p3_field::PrimeCharacteristicRing;
 use p3_lookup::InteractionBuilder;
 
 use super::columns::{AddSubCols, NUM_ADD_SUB_COLS};
-use crate::bus::{Bus, ByteOp};
+use crate::bus::{Bus, ByteOp, execution_message};
 use crate::opcode;
 use crate::word::WORD_SIZE;
 
@@ -62,21 +62,12 @@ impl<AB: InteractionBuilder> Air<AB> for AddSubChip {
         // for any other operation cannot be consumed here.
         let opcode = local.is_add * AB::Expr::from_u8(opcode::ADD)
             + local.is_sub * AB::Expr::from_u8(opcode::SUB);
-        let message = [
+        let message = execution_message(
             opcode,
-            local.a[0].into(),
-            local.a[1].into(),
-            local.a[2].into(),
-            local.a[3].into(),
-            local.b[0].into(),
-            local.b[1].into(),
-            local.b[2].into(),
-            local.b[3].into(),
-            local.c[0].into(),
-            local.c[1].into(),
-            local.c[2].into(),
-            local.c[3].into(),
-        ];
+            local.a.map(Into::into),
+            local.b.map(Into::into),
+            local.c.map(Into::into),
+        );
         Bus::Execution.receive(builder, message, is_real.clone(), 1);
 
         // Range-check all twelve limbs as bytes, two per request.

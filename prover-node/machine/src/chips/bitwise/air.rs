@@ -8,7 +8,7 @@ use p3_field::PrimeCharacteristicRing;
 use p3_lookup::InteractionBuilder;
 
 use super::columns::{BitwiseCols, NUM_BITWISE_COLS};
-use crate::bus::{Bus, ByteOp};
+use crate::bus::{Bus, ByteOp, execution_message};
 use crate::opcode;
 use crate::word::WORD_SIZE;
 
@@ -46,21 +46,12 @@ impl<AB: InteractionBuilder> Air<AB> for BitwiseChip {
         let opcode = local.is_and * AB::Expr::from_u8(opcode::AND)
             + local.is_or * AB::Expr::from_u8(opcode::OR)
             + local.is_xor * AB::Expr::from_u8(opcode::XOR);
-        let message = [
+        let message = execution_message(
             opcode,
-            local.a[0].into(),
-            local.a[1].into(),
-            local.a[2].into(),
-            local.a[3].into(),
-            local.b[0].into(),
-            local.b[1].into(),
-            local.b[2].into(),
-            local.b[3].into(),
-            local.c[0].into(),
-            local.c[1].into(),
-            local.c[2].into(),
-            local.c[3].into(),
-        ];
+            local.a.map(Into::into),
+            local.b.map(Into::into),
+            local.c.map(Into::into),
+        );
         Bus::Execution.receive(builder, message, is_real.clone(), 1);
 
         // Each result limb is the byte table's entry for the row's operation on the

@@ -8,7 +8,7 @@ use p3_field::PrimeCharacteristicRing;
 use p3_lookup::InteractionBuilder;
 
 use super::columns::{NUM_SHIFT_COLS, ShiftCols};
-use crate::bus::{Bus, ByteOp};
+use crate::bus::{Bus, ByteOp, execution_message};
 use crate::opcode;
 use crate::word::WORD_SIZE;
 
@@ -174,21 +174,12 @@ impl<AB: InteractionBuilder> Air<AB> for ShiftChip {
         let opcode = local.is_sll * AB::Expr::from_u8(opcode::SLL)
             + local.is_srl * AB::Expr::from_u8(opcode::SRL)
             + local.is_sra * AB::Expr::from_u8(opcode::SRA);
-        let message = [
+        let message = execution_message(
             opcode,
-            local.a[0].into(),
-            local.a[1].into(),
-            local.a[2].into(),
-            local.a[3].into(),
-            local.b[0].into(),
-            local.b[1].into(),
-            local.b[2].into(),
-            local.b[3].into(),
-            local.c[0].into(),
-            local.c[1].into(),
-            local.c[2].into(),
-            local.c[3].into(),
-        ];
+            local.a.map(Into::into),
+            local.b.map(Into::into),
+            local.c.map(Into::into),
+        );
         Bus::Execution.receive(builder, message, is_real, 1);
     }
 }
