@@ -16,7 +16,7 @@ use alloc::vec::Vec;
 
 use core::borrow::Borrow;
 
-use p3_field::{Field, PrimeField64};
+use p3_field::PrimeField64;
 
 use crate::chips::add_sub::{self, AddSubChip};
 use crate::chips::bitwise::{self, BitwiseChip};
@@ -24,10 +24,12 @@ use crate::chips::byte::{ByteChip, ByteRecord};
 use crate::chips::cpu::{self, CpuChip, CpuEvent};
 use crate::chips::divrem::{self, DivRemChip};
 use crate::chips::image::{self, ImageChip};
+use crate::chips::keccak::{self, KeccakChip, KeccakPermuteEvent};
 use crate::chips::load_store::{self, LoadStoreChip};
 use crate::chips::lt::{self, LtChip};
 use crate::chips::memory::RegistersChip;
 use crate::chips::mul::{self, MulChip};
+use crate::chips::noop_syscall::{self, NoopSyscallChip};
 use crate::chips::program::{self, ProgramChip, ProgramRom};
 use crate::chips::ram::RamChip;
 use crate::chips::shift::{self, ShiftChip};
@@ -63,6 +65,10 @@ pub mod chip_index {
     pub const RAM: usize = 11;
     /// The memory image table.
     pub const IMAGE: usize = 12;
+    /// The `KECCAK_PERMUTE` precompile.
+    pub const KECCAK: usize = 13;
+    /// Debug syscalls (`PHASE_MARK`) as no-ops.
+    pub const NOOP_SYSCALL: usize = 14;
 }
 
 /// The chips of the machine running `rom`, in the order of a proof's instances (see
@@ -84,6 +90,8 @@ pub fn program_machine(rom: ProgramRom) -> Vec<MachineAir> {
         MachineAir::LoadStore(LoadStoreChip),
         MachineAir::Ram(ram),
         MachineAir::Image(image),
+        MachineAir::Keccak(KeccakChip),
+        MachineAir::NoopSyscall(NoopSyscallChip),
     ]
 }
 
@@ -93,6 +101,8 @@ pub fn program_machine(rom: ProgramRom) -> Vec<MachineAir> {
 pub struct ExecutionRecord {
     /// One event per cycle.
     pub cpu: Vec<CpuEvent>,
+    /// The `KECCAK_PERMUTE` calls, in order.
+    pub keccak: Vec<KeccakPermuteEvent>,
 }
 
 impl ExecutionRecord {
@@ -122,7 +132,7 @@ impl ExecutionRecord {
             .into_iter()
             .map(|e| CpuEvent { pc: e.pc, next_pc: e.next_pc, a: e.a, b: e.b, c: e.c })
             .collect();
-        ExecutionRecord { cpu }
+        ExecutionRecord { cpu, keccak: keccak::events_from_chunk(chunk) }
     }
 
     /// Run `elf` in the emulator's recording mode (one chunk) and take its record.
@@ -153,9 +163,9 @@ impl ExecutionRecord {
     ///
     /// If the record is not a run of `rom`, or an operation has no chip (bugs of the
     /// caller).
-    pub fn generate_traces<F: Field>(&self, rom: &ProgramRom) -> MachineTraces<F> {
+    pub fn generate_traces<F: PrimeField64>(&self, rom: &ProgramRom) -> MachineTraces<F> {
         let mut bytes = ByteRecord::new();
-        let cpu = cpu::generate_trace::<F>(rom, &self.cpu, &mut bytes);
+        let cpu = cpu::generate_trace_with_syscalls::<F>(rom, &self.cpu, &self.keccak, &mut bytes);
         let events_of = |opcodes: &[u8]| -> Vec<AluEvent> {
             cpu.alu.iter().filter(|e| opcodes.contains(&e.opcode)).copied().collect()
         };
@@ -179,6 +189,8 @@ impl ExecutionRecord {
         let load_store_trace = load_store::generate_trace(&cpu.memory, &mut bytes);
         let ram_trace = cpu.ram.generate_trace(&mut bytes);
         let image_trace = image::generate_trace(&rom.memory, cpu.ram.image_rows());
+        let keccak_trace = keccak::generate_trace(&cpu.keccak, &mut bytes);
+        let noop_syscall_trace = noop_syscall::generate_trace(&cpu.noop_syscalls);
         let traces = vec![
             cpu.trace,
             program::generate_trace(rom, &cpu.rom_counts),
@@ -193,6 +205,8 @@ impl ExecutionRecord {
             load_store_trace,
             ram_trace,
             image_trace,
+            keccak_trace,
+            noop_syscall_trace,
         ];
         let mut public_values = vec![Vec::new(); traces.len()];
         public_values[chip_index::CPU] = cpu.public_values;
@@ -270,3 +284,5 @@ pub fn run_outcome<F: PrimeField64>(
 
 #[cfg(test)]
 pub(crate) mod programs;
+#[cfg(test)]
+mod syscall_tests;

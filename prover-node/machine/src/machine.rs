@@ -54,6 +54,8 @@ pub enum MachineAir {
     Image(crate::chips::image::ImageChip),
     /// The `KECCAK_PERMUTE` precompile (see [`crate::chips::keccak`]).
     Keccak(crate::chips::keccak::KeccakChip),
+    /// Debug syscalls proven as no-ops (see [`crate::chips::noop_syscall`]).
+    NoopSyscall(crate::chips::noop_syscall::NoopSyscallChip),
     /// Test stand-in for the CPU and RAM boundary around the Keccak chip.
     #[cfg(test)]
     KeccakHarness(crate::chips::keccak::KeccakHarnessChip),
@@ -78,6 +80,7 @@ macro_rules! dispatch {
             MachineAir::Ram($chip) => $body,
             MachineAir::Image($chip) => $body,
             MachineAir::Keccak($chip) => $body,
+            MachineAir::NoopSyscall($chip) => $body,
             #[cfg(test)]
             MachineAir::KeccakHarness($chip) => $body,
         }
@@ -117,6 +120,7 @@ impl MachineAir {
             MachineAir::Ram(_) => "ram",
             MachineAir::Image(_) => "image",
             MachineAir::Keccak(_) => "keccak",
+            MachineAir::NoopSyscall(_) => "noop_syscall",
             #[cfg(test)]
             MachineAir::KeccakHarness(_) => "keccak_harness",
         }

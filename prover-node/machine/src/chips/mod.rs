@@ -13,6 +13,7 @@ pub mod load_store;
 pub mod lt;
 pub mod memory;
 pub mod mul;
+pub mod noop_syscall;
 pub mod program;
 pub mod ram;
 pub mod shift;

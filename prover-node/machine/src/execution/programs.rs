@@ -147,3 +147,51 @@ pub fn prove_and_verify(
 }
 
 use p3_matrix::Matrix as _;
+
+/// Where [`keccak_program`] keeps its state: on the stack, below `STACK_TOP`.
+pub const KECCAK_STATE: u32 = zkvm_abi::memory::STACK_TOP - 0x1000;
+
+/// The state word [`keccak_program`] exits with (the high half of lane 3).
+pub const KECCAK_EXIT_WORD: usize = 7;
+
+/// The 50 words [`keccak_program`] stores: `1, 1 + K, 1 + 2K, ...` with `K = 0x9e37_79b9`.
+pub fn keccak_program_input() -> [u32; 50] {
+    core::array::from_fn(|w| 1u32.wrapping_add(0x9e37_79b9u32.wrapping_mul(w as u32)))
+}
+
+/// Fill the 25-lane state at [`KECCAK_STATE`] with [`keccak_program_input`] (a store
+/// loop), call `KECCAK_PERMUTE` on it twice, load word [`KECCAK_EXIT_WORD`] and halt with
+/// it as the exit code.
+pub fn keccak_program() -> Vec<u8> {
+    let mut code = Vec::new();
+    code.extend(li(X3, KECCAK_STATE)); // 0, 4: the state pointer
+    code.extend(li(X6, 0x9e37_79b9)); // 8, 12: the step
+    code.extend([
+        addi(X7, 0, 1),                                               // 16: the first word
+        addi(X4, 0, 50),                                              // 20: words left
+        addi(X8, X3, 0),                                              // 24: the cursor
+        asm::s(Sw, X7, X8, 0),                                        // 28: loop
+        r(Add, X7, X7, X6),                                           // 32
+        addi(X8, X8, 4),                                              // 36
+        addi(X4, X4, -1),                                             // 40
+        b(Bne, X4, 0, -16),                                           // 44
+        addi(reg::A0, X3, 0),                                         // 48
+        addi(reg::SYSCALL_NUMBER, 0, syscall::KECCAK_PERMUTE as i32), // 52
+        ecall(),              // 56: the first permutation (a0 = 0 after it)
+        addi(reg::A0, X3, 0), // 60
+        ecall(),              // 64: the second
+        i(Lw, X9, X3, 4 * KECCAK_EXIT_WORD as i32), // 68
+    ]);
+    code.extend(halt_with(X9));
+    elf(&code)
+}
+
+/// Set `a0 = 7`, mark phase 7 with the debug `PHASE_MARK` syscall, then halt with `a0`
+/// (still 7: the mark changes nothing).
+pub fn phase_mark_program() -> Vec<u8> {
+    let mut code = vec![addi(reg::A0, 0, 7)];
+    code.extend(li(reg::SYSCALL_NUMBER, syscall::PHASE_MARK));
+    code.push(ecall());
+    code.extend([addi(reg::SYSCALL_NUMBER, 0, syscall::HALT as i32), ecall()]);
+    elf(&code)
+}

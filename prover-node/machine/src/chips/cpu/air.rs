@@ -10,7 +10,7 @@ use p3_field::{Field, PrimeCharacteristicRing};
 use p3_lookup::InteractionBuilder;
 
 use super::columns::{CpuCols, CpuPublicValues, NUM_CPU_COLS, NUM_CPU_PUBLIC_VALUES};
-use crate::bus::{Bus, ByteOp, EXECUTION_MESSAGE_WIDTH, REGISTER_SPACE};
+use crate::bus::{Bus, ByteOp, EXECUTION_MESSAGE_WIDTH, REGISTER_SPACE, SYSCALL_MESSAGE_WIDTH};
 use crate::chips::memory::eval_access;
 use crate::chips::program::{InstructionCols, program_message};
 use crate::opcode;
@@ -45,6 +45,7 @@ impl<F> BaseAir<F> for CpuChip {
             offset_of!(CpuCols<u8>, pc),
             offset_of!(CpuCols<u8>, clk),
             offset_of!(CpuCols<u8>, instruction) + offset_of!(InstructionCols<u8>, is_halt),
+            offset_of!(CpuCols<u8>, is_syscall),
             offset_of!(CpuCols<u8>, halted),
         ];
         cols.extend(exit..exit + WORD_SIZE);
@@ -75,6 +76,10 @@ impl<AB: InteractionBuilder<F: Field>> Air<AB> for CpuChip {
         }
         builder.assert_bool(local.branch_taken);
         builder.assert_zero(local.branch_taken * (one.clone() - inst.is_branch));
+        // `is_syscall` only on ECALL rows (the ROM's `is_halt` flag marks every ECALL, and
+        // is 0 on padding rows).
+        builder.assert_bool(local.is_syscall);
+        builder.assert_zero(local.is_syscall * (one.clone() - inst.is_halt));
 
         // Execute the ROM's instruction at pc.
         // SAFETY: this binds opcode, registers, immediate, target and every flag of a real
@@ -120,15 +125,18 @@ impl<AB: InteractionBuilder<F: Field>> Air<AB> for CpuChip {
             &local.rs2_access,
             inst.reads_rs2.into(),
         );
+        // A syscall writes its result to a0 at clk + 3 (the ROM has `rd = 0` and no
+        // `writes_rd` for ECALL, so the address and the enable below are `a0` and 1 there).
+        let a0 = AB::Expr::from_u8(zkvm_abi::reg::A0);
         eval_access(
             builder,
             REGISTER_SPACE,
-            inst.rd.into(),
+            inst.rd + local.is_syscall * a0,
             word(&local.rd_prev),
             word(&local.a),
             ts(TS_RD),
             &local.rd_access,
-            inst.writes_rd.into(),
+            inst.writes_rd + local.is_syscall,
         );
 
         // Send the operation to the chip that executes it: a = b op c.
@@ -222,17 +230,39 @@ impl<AB: InteractionBuilder<F: Field>> Air<AB> for CpuChip {
         );
         builder.assert_zero((one.clone() - is_real.clone()) * (local.next_pc - local.pc));
 
-        // ECALL is HALT (t0 = 0); the exit code is a0.
-        let halt = zkvm_abi::syscall::HALT.to_le_bytes();
-        for (i, &byte) in halt.iter().enumerate() {
-            builder.assert_zero(inst.is_halt * (local.b[i] - AB::Expr::from_u8(byte)));
-            builder.assert_zero(inst.is_halt * (local.exit_code[i] - local.c[i]));
+        // An ECALL is either HALT (`is_syscall = 0`: t0 = HALT = 0, the exit code is a0)
+        // or a syscall (`is_syscall = 1`: t0 ≠ 0, shown by the inverse of its limb sum).
+        // SAFETY: `b` is t0 as read from the register file (ROM: `rs1 = t0`), bytes, so
+        // its limb sum (at most 1020 < p) is 0 exactly when t0 = 0: a HALT cannot claim to
+        // be a syscall (no inverse of 0) and a syscall cannot claim to be HALT (its limbs
+        // would have to be 0). Hence the SYSCALL count is 1 on exactly the ECALLs with
+        // t0 ≠ HALT, and 0 elsewhere.
+        const _: () = assert!(zkvm_abi::syscall::HALT == 0, "the t0 test assumes HALT = 0");
+        let is_halt_call: AB::Expr = inst.is_halt - local.is_syscall;
+        for i in 0..WORD_SIZE {
+            builder.assert_zero(is_halt_call.clone() * local.b[i]);
+            builder.assert_zero(is_halt_call.clone() * (local.exit_code[i] - local.c[i]));
         }
+        let t0_sum: AB::Expr = local.b.iter().map(|&l| l.into()).sum();
+        builder.assert_zero(local.is_syscall * (t0_sum * local.t0_sum_inv - one.clone()));
+
+        // Send the syscall: (t0, a0, result, clk). The chip of the number receives it,
+        // fixes the result and makes the syscall's memory accesses at clk + 2.
+        // SAFETY: an ECALL whose number no chip receives leaves the bus unbalanced. The
+        // result is written to a0 above; its limbs are bytes because every receiver fixes
+        // them (keccak: 0) or returns a0's own (bytes) limbs.
+        let message: [AB::Expr; SYSCALL_MESSAGE_WIDTH] = core::array::from_fn(|i| match i {
+            0..4 => local.b[i].into(),
+            4..8 => local.c[i - 4].into(),
+            8..12 => local.a[i - 8].into(),
+            _ => local.clk.into(),
+        });
+        Bus::Syscall.send(builder, message, local.is_syscall, 1);
 
         // The first row starts at the public start pc, at clk 4.
         builder.when_first_row().assert_eq(local.pc, pv.start_pc);
         builder.when_first_row().assert_eq(local.clk, four.clone());
-        builder.when_first_row().assert_eq(local.halted, inst.is_halt);
+        builder.when_first_row().assert_eq(local.halted, is_halt_call);
 
         // Row to row: pc follows next_pc, clk advances by 4, real rows form a prefix,
         // nothing executes after HALT, the exit code is the same on every row.
@@ -241,7 +271,7 @@ impl<AB: InteractionBuilder<F: Field>> Air<AB> for CpuChip {
             t.assert_eq(next.pc, local.next_pc);
             t.assert_eq(next.clk, local.clk + four);
             t.assert_zero((one.clone() - is_real.clone()) * next.is_real);
-            t.assert_eq(next.halted, local.halted + next.instruction.is_halt);
+            t.assert_eq(next.halted, local.halted + next.instruction.is_halt - next.is_syscall);
             t.assert_zero(local.halted * next.is_real);
             for i in 0..WORD_SIZE {
                 t.assert_eq(next.exit_code[i], local.exit_code[i]);

@@ -45,6 +45,12 @@ pub struct CpuCols<T> {
     pub addr: Word<T>,
     /// `JALR`: bit 0 of `addr`, cleared from the target; 0 on other rows.
     pub jalr_lsb: T,
+    /// `1` on an `ECALL` row whose `t0` is not `HALT`: it sends `(b, c, a, clk)` on
+    /// `SYSCALL` and writes `a` to `a0` at `clk + 3`; 0 on other rows.
+    pub is_syscall: T,
+    /// On syscall rows, the inverse of `b[0] + b[1] + b[2] + b[3]` (`t0 ≠ HALT = 0`);
+    /// else 0.
+    pub t0_sum_inv: T,
     /// `1` from the `HALT` row on.
     pub halted: T,
     /// The exit code (`a0` at `HALT`), the same on every row; 0 if the run did not halt.

@@ -21,4 +21,4 @@ pub(crate) mod tests;
 
 pub use air::CpuChip;
 pub use columns::{CpuCols, CpuPublicValues, NUM_CPU_COLS, NUM_CPU_PUBLIC_VALUES};
-pub use trace::{CpuEvent, CpuTrace, generate_trace};
+pub use trace::{CpuEvent, CpuTrace, generate_trace, generate_trace_with_syscalls};

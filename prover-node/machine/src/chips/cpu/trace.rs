@@ -11,8 +11,10 @@ use super::air::{CLK_STEP, TS_RD, TS_RS1, TS_RS2};
 use super::columns::{CpuCols, CpuPublicValues, NUM_CPU_COLS, NUM_CPU_PUBLIC_VALUES};
 use crate::bus::ByteOp;
 use crate::chips::byte::ByteRecord;
+use crate::chips::keccak::{self, KeccakPermuteEvent};
 use crate::chips::load_store::{LoadStoreEvent, TS_MEMORY};
 use crate::chips::memory::RegisterFile;
+use crate::chips::noop_syscall::{NOOP_SYSCALLS, NoopSyscallEvent};
 use crate::chips::padded_height;
 use crate::chips::program::ProgramRom;
 use crate::chips::ram::Ram;
@@ -54,6 +56,10 @@ pub struct CpuTrace<F> {
     pub memory: Vec<LoadStoreEvent>,
     /// The RAM after the last row (for the RAM boundary chip and the image table).
     pub ram: Ram,
+    /// The `KECCAK_PERMUTE` calls, in order, with the previous timestamps of the replay.
+    pub keccak: Vec<KeccakPermuteEvent>,
+    /// The debug syscalls (no-ops), in order.
+    pub noop_syscalls: Vec<NoopSyscallEvent>,
 }
 
 /// The result `a` of the `EXECUTION` operation a branch sends.
@@ -85,6 +91,30 @@ pub fn generate_trace<F: Field>(
     events: &[CpuEvent],
     bytes: &mut ByteRecord,
 ) -> CpuTrace<F> {
+    generate_trace_with_syscalls(rom, events, &[], bytes)
+}
+
+/// [`generate_trace`] for a run with syscalls: `keccak` are the run's `KECCAK_PERMUTE`
+/// calls in order (their `clk`, pointer, input and output; the previous timestamps are
+/// recomputed by the replay). Each non-`HALT` `ECALL` sends `(t0, a0, result, clk)` and
+/// writes the result to `a0` at `clk + 3`; a `KECCAK_PERMUTE` replays its 50 word accesses
+/// on the RAM at `clk + 2` (so the RAM boundary includes the state), a debug syscall
+/// (`PHASE_MARK`) is a no-op whose result is `a0`.
+///
+/// # Panics
+///
+/// As [`generate_trace`]; also if a syscall has no chip yet (only `HALT`,
+/// `KECCAK_PERMUTE` and `PHASE_MARK` are proven), or the Keccak calls do not match the run.
+pub fn generate_trace_with_syscalls<F: Field>(
+    rom: &ProgramRom,
+    events: &[CpuEvent],
+    keccak_calls: &[KeccakPermuteEvent],
+    bytes: &mut ByteRecord,
+) -> CpuTrace<F> {
+    let mut keccak_calls = keccak_calls.iter();
+    let mut keccak_out = Vec::new();
+    let mut noop_syscalls = Vec::new();
+    let halt = zkvm_abi::syscall::HALT;
     let height = padded_height(events.len());
     let mut values = F::zero_vec(height * NUM_CPU_COLS);
     let mut registers = RegisterFile::default();
@@ -92,8 +122,10 @@ pub fn generate_trace<F: Field>(
     let mut memory = Vec::new();
     let mut rom_counts = vec![0u32; rom.instructions.len()];
     let mut alu = Vec::new();
-    let exit_code =
-        events.iter().find(|e| rom.get(e.pc).is_some_and(|r| r.is_halt)).map_or(0, |e| e.c);
+    let exit_code = events
+        .iter()
+        .find(|e| rom.get(e.pc).is_some_and(|r| r.is_halt) && e.b == halt)
+        .map_or(0, |e| e.c);
     let mut halted = false;
     let mut pc = events.first().map_or(rom.entry, |e| e.pc);
     let start_pc = pc;
@@ -173,8 +205,44 @@ pub fn generate_trace<F: Field>(
             loaded = value;
         }
 
+        // A syscall (an ECALL whose t0 is not HALT): its chip's work, and its result.
+        let is_syscall = inst.is_halt && b != halt;
+        let mut syscall_result = 0;
+        if is_syscall {
+            let t0_sum: u32 = b.to_le_bytes().iter().map(|&l| l as u32).sum();
+            cols.is_syscall = F::ONE;
+            cols.t0_sum_inv = F::from_u32(t0_sum).inverse();
+            if b == zkvm_abi::syscall::KECCAK_PERMUTE {
+                let call = *keccak_calls.next().unwrap_or_else(|| {
+                    panic!("row {i} ({:#x}): KECCAK_PERMUTE with no recorded call", event.pc)
+                });
+                assert_eq!((call.clk, call.ptr), (clk, c), "row {i}: KECCAK_PERMUTE call");
+                let ts = clk + keccak::TS_MEMORY as u64;
+                let mut replayed = call;
+                for w in 0..keccak::STATE_WORDS {
+                    let word = (c >> 2) + w as u32;
+                    let (prev, prev_ts) = ram.access(word, call.output[w], ts);
+                    assert_eq!(prev, call.input[w], "row {i}: Keccak state word {w} input");
+                    replayed.prev_ts[w] = prev_ts;
+                }
+                keccak_out.push(replayed);
+                syscall_result = 0;
+            } else if NOOP_SYSCALLS.contains(&b) {
+                noop_syscalls.push(NoopSyscallEvent { clk, a0: c });
+                syscall_result = c;
+            } else {
+                panic!(
+                    "row {i} ({:#x}): syscall {b:#x} has no chip yet (proven: HALT, \
+                     KECCAK_PERMUTE, PHASE_MARK)",
+                    event.pc
+                );
+            }
+        }
+
         // The result.
-        let a = if inst.rd_from_imm {
+        let a = if is_syscall {
+            syscall_result
+        } else if inst.rd_from_imm {
             inst.imm
         } else if inst.is_branch {
             branch_result(inst.exec_opcode, b, c)
@@ -191,6 +259,13 @@ pub fn generate_trace<F: Field>(
             let ts = clk + TS_RD as u64;
             assert_eq!(a, event.a, "row {i} ({:#x}): rd value", event.pc);
             let (prev, prev_ts) = registers.access(inst.rd, a, ts);
+            cols.rd_access.populate(ts, prev_ts, bytes);
+            cols.rd_prev = Word::from_u32(prev);
+        }
+        if is_syscall {
+            let ts = clk + TS_RD as u64;
+            assert_eq!(a, event.a, "row {i} ({:#x}): syscall result", event.pc);
+            let (prev, prev_ts) = registers.access(zkvm_abi::reg::A0, a, ts);
             cols.rd_access.populate(ts, prev_ts, bytes);
             cols.rd_prev = Word::from_u32(prev);
         }
@@ -219,7 +294,7 @@ pub fn generate_trace<F: Field>(
         assert_eq!(next_pc, event.next_pc, "row {i} ({:#x}): next pc", event.pc);
         cols.next_pc = F::from_u32(next_pc);
 
-        halted |= inst.is_halt;
+        halted |= inst.is_halt && !is_syscall;
         cols.halted = F::from_bool(halted);
         pc = next_pc;
     }
@@ -238,5 +313,7 @@ pub fn generate_trace<F: Field>(
         registers,
         memory,
         ram,
+        keccak: keccak_out,
+        noop_syscalls,
     }
 }

@@ -45,7 +45,8 @@ pub struct InstructionCols<T> {
     pub branch_if_zero: T,
     /// An unconditional jump to `target` (`JAL`).
     pub is_jump: T,
-    /// `ECALL`, proven only as the `HALT` syscall for now (`t0 = HALT`, exit code `a0`).
+    /// `ECALL` (any syscall; the CPU tells `HALT`, `t0 = HALT` with exit code `a0`, from
+    /// the others, which it sends on `SYSCALL`).
     pub is_halt: T,
     /// The sign-extended immediate added to `rs1` by loads, stores and `JALR` (the CPU
     /// sends `(ADD, addr, b, offset)` on `EXECUTION`); 0 otherwise.

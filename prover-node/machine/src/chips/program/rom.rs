@@ -54,7 +54,7 @@ pub struct RomInstruction {
     pub branch_if_zero: bool,
     /// `JAL`.
     pub is_jump: bool,
-    /// `ECALL` (as `HALT`).
+    /// `ECALL` (`HALT` or a syscall the CPU sends on `SYSCALL`).
     pub is_halt: bool,
     /// The immediate added to `rs1` by loads, stores and `JALR`.
     pub offset: u32,
@@ -217,7 +217,7 @@ mod from_elf {
         /// | the same with `rd = 0`, `FENCE` | no effect: `pc += 4` |
         /// | `LUI`, `AUIPC`, `JAL` | write `rd = imm` (`imm`, `pc + imm`, `pc + 4`); `JAL` jumps to `target = pc + imm` |
         /// | branches | read `rs1`, `rs2`, send `SUB` (`BEQ`/`BNE`), `SLT` (`BLT`/`BGE`) or `SLTU` (`BLTU`/`BGEU`), jump to `target` if the result is zero (`BEQ`/`BGE`/`BGEU`) or non-zero |
-        /// | `ECALL` | read `t0` (must be `HALT`) and `a0` (the exit code); the last row |
+        /// | `ECALL` | read `t0` and `a0`: `HALT` (exit code `a0`, the last row) or a syscall (the CPU writes its result to `a0`) |
         /// | loads | read `rs1`, `addr = rs1 + offset` (`EXECUTION` `ADD`), the access on the load/store chip, write `rd` (unless `x0`) |
         /// | stores | read `rs1` and `rs2`, `addr = rs1 + offset`, the access on the load/store chip |
         /// | `JALR` | read `rs1`, `addr = rs1 + offset`, jump to `addr & !1`, write `rd = imm = pc + 4` |
