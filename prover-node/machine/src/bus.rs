@@ -122,6 +122,18 @@ impl Bus {
     }
 }
 
+/// Send `(op, x, y, z)` to the byte table `count` times (`count` boolean, constrained by
+/// the caller).
+pub fn send_byte<AB: InteractionBuilder>(
+    builder: &mut AB,
+    op: ByteOp,
+    [x, y, z]: [AB::Expr; 3],
+    count: AB::Expr,
+) {
+    use p3_field::PrimeCharacteristicRing;
+    Bus::Byte.send(builder, [AB::Expr::from_u8(op as u8), x, y, z], count, 1);
+}
+
 /// Width of an `EXECUTION` message: opcode and three words of four limbs.
 pub const EXECUTION_MESSAGE_WIDTH: usize = 13;
 

@@ -8,7 +8,7 @@ use p3_field::PrimeCharacteristicRing;
 use p3_lookup::InteractionBuilder;
 
 use super::columns::{AbsCols, DivRemCols, NUM_DIV_REM_COLS};
-use crate::bus::{Bus, ByteOp, execution_message};
+use crate::bus::{Bus, ByteOp, execution_message, send_byte};
 use crate::chips::mul::PRODUCT_LIMBS;
 use crate::opcode;
 use crate::word::{WORD_SIZE, Word};
@@ -25,16 +25,6 @@ impl<F> BaseAir<F> for DivRemChip {
     fn main_next_row_columns(&self) -> Vec<usize> {
         Vec::new()
     }
-}
-
-/// Send `(op, x, y, z)` to the byte table `count` times.
-fn byte<AB: InteractionBuilder>(
-    builder: &mut AB,
-    op: ByteOp,
-    [x, y, z]: [AB::Expr; 3],
-    count: AB::Expr,
-) {
-    Bus::Byte.send(builder, [AB::Expr::from_u8(op as u8), x, y, z], count, 1);
 }
 
 impl<V: Copy> AbsCols<V> {
@@ -219,7 +209,7 @@ impl<AB: InteractionBuilder> Air<AB> for DivRemChip {
             (r[3], local.remainder_msb),
         ];
         for (limb, msb) in msbs {
-            byte::<AB>(
+            send_byte::<AB>(
                 builder,
                 ByteOp::Msb,
                 [limb.into(), AB::Expr::ZERO, msb.into()],
@@ -239,7 +229,7 @@ impl<AB: InteractionBuilder> Air<AB> for DivRemChip {
             (r[1], r[2]),
         ];
         for (x, y) in pairs {
-            byte::<AB>(
+            send_byte::<AB>(
                 builder,
                 ByteOp::Range,
                 [x.into(), y.into(), AB::Expr::ZERO],
@@ -250,7 +240,7 @@ impl<AB: InteractionBuilder> Air<AB> for DivRemChip {
         // Every carry is below 2^16.
         // SAFETY: this is the bound the carry-chain argument above relies on.
         for carry in local.carry {
-            byte::<AB>(
+            send_byte::<AB>(
                 builder,
                 ByteOp::U16,
                 [carry.into(), AB::Expr::ZERO, AB::Expr::ZERO],

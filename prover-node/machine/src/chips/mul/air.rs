@@ -8,7 +8,7 @@ use p3_field::PrimeCharacteristicRing;
 use p3_lookup::InteractionBuilder;
 
 use super::columns::{MulCols, NUM_MUL_COLS, PRODUCT_LIMBS};
-use crate::bus::{Bus, ByteOp, execution_message};
+use crate::bus::{Bus, ByteOp, execution_message, send_byte};
 use crate::opcode;
 use crate::word::WORD_SIZE;
 
@@ -24,16 +24,6 @@ impl<F> BaseAir<F> for MulChip {
     fn main_next_row_columns(&self) -> Vec<usize> {
         Vec::new()
     }
-}
-
-/// Send `(op, x, y, z)` to the byte table `count` times.
-fn byte<AB: InteractionBuilder>(
-    builder: &mut AB,
-    op: ByteOp,
-    [x, y, z]: [AB::Expr; 3],
-    count: AB::Expr,
-) {
-    Bus::Byte.send(builder, [AB::Expr::from_u8(op as u8), x, y, z], count, 1);
 }
 
 impl<AB: InteractionBuilder> Air<AB> for MulChip {
@@ -105,7 +95,7 @@ impl<AB: InteractionBuilder> Air<AB> for MulChip {
         // SAFETY: the MSB entries exist only for bytes, so these also range-check `b[3]`
         // and `c[3]` and fix `b_msb`, `c_msb` as booleans.
         for (limb, msb) in [(local.b[3], local.b_msb), (local.c[3], local.c_msb)] {
-            byte::<AB>(
+            send_byte::<AB>(
                 builder,
                 ByteOp::Msb,
                 [limb.into(), AB::Expr::ZERO, msb.into()],
@@ -126,7 +116,7 @@ impl<AB: InteractionBuilder> Air<AB> for MulChip {
             (local.rest[2], local.rest[3]),
         ];
         for (x, y) in pairs {
-            byte::<AB>(
+            send_byte::<AB>(
                 builder,
                 ByteOp::Range,
                 [x.into(), y.into(), AB::Expr::ZERO],
@@ -137,7 +127,7 @@ impl<AB: InteractionBuilder> Air<AB> for MulChip {
         // Every carry is below 2^16.
         // SAFETY: this is the bound the carry-chain argument above relies on.
         for carry in local.carry {
-            byte::<AB>(
+            send_byte::<AB>(
                 builder,
                 ByteOp::U16,
                 [carry.into(), AB::Expr::ZERO, AB::Expr::ZERO],

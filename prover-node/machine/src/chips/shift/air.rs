@@ -8,7 +8,7 @@ use p3_field::PrimeCharacteristicRing;
 use p3_lookup::InteractionBuilder;
 
 use super::columns::{NUM_SHIFT_COLS, ShiftCols};
-use crate::bus::{Bus, ByteOp, execution_message};
+use crate::bus::{Bus, ByteOp, execution_message, send_byte};
 use crate::opcode;
 use crate::word::WORD_SIZE;
 
@@ -24,16 +24,6 @@ impl<F> BaseAir<F> for ShiftChip {
     fn main_next_row_columns(&self) -> Vec<usize> {
         Vec::new()
     }
-}
-
-/// Send `(op, x, y, z)` to the byte table `count` times.
-fn byte<AB: InteractionBuilder>(
-    builder: &mut AB,
-    op: ByteOp,
-    [x, y, z]: [AB::Expr; 3],
-    count: AB::Expr,
-) {
-    Bus::Byte.send(builder, [AB::Expr::from_u8(op as u8), x, y, z], count, 1);
 }
 
 impl<AB: InteractionBuilder> Air<AB> for ShiftChip {
@@ -70,7 +60,7 @@ impl<AB: InteractionBuilder> Air<AB> for ShiftChip {
         for (n, &flag) in local.byte_shift.iter().enumerate() {
             amount += flag.into() * AB::Expr::from_u8(8 * n as u8);
         }
-        byte::<AB>(
+        send_byte::<AB>(
             builder,
             ByteOp::And,
             [local.c[0].into(), AB::Expr::from_u8(31), amount],
@@ -140,7 +130,7 @@ impl<AB: InteractionBuilder> Air<AB> for ShiftChip {
 
         // The top bit of b is the byte table's MSB of its top limb.
         // SAFETY: the entry exists only for a byte, so this also range-checks `b[3]`.
-        byte::<AB>(
+        send_byte::<AB>(
             builder,
             ByteOp::Msb,
             [local.b[3].into(), AB::Expr::ZERO, local.b_msb.into()],
@@ -160,7 +150,7 @@ impl<AB: InteractionBuilder> Air<AB> for ShiftChip {
             (local.lo[3], local.hi[3]),
         ];
         for (x, y) in pairs {
-            byte::<AB>(
+            send_byte::<AB>(
                 builder,
                 ByteOp::Range,
                 [x.into(), y.into(), AB::Expr::ZERO],
