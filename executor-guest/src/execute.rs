@@ -14,10 +14,9 @@ use crate::{
 use alloc::{borrow::Cow, collections::BTreeMap, format, vec::Vec};
 use alloy_consensus::Eip658Value;
 use alloy_consensus::{
-    Header, ReceiptEnvelope, Transaction, TxEnvelope, TxReceipt, proofs::calculate_receipt_root,
+    Header, ReceiptEnvelope, TxReceipt, proofs::calculate_receipt_root,
     transaction::SignerRecoverable,
 };
-use alloy_eips::eip7685::EMPTY_REQUESTS_HASH;
 use alloy_evm::{
     EthEvmFactory, Evm, EvmEnv, EvmFactory,
     block::{BlockExecutionResult, BlockExecutor, BlockExecutorFactory},
@@ -431,11 +430,5 @@ pub fn check_execution(
             return Err(ExecutorError::RequestsHash(Mismatch::new(header.requests_hash, got)));
         }
     }
-    let _ = EMPTY_REQUESTS_HASH;
     Ok(())
-}
-
-#[allow(dead_code)]
-fn _uses(tx: &TxEnvelope) -> u64 {
-    tx.gas_limit()
 }

@@ -126,22 +126,9 @@ impl WitnessState {
 
     fn read_storage(&mut self, address: Address, slot: U256) -> Result<U256, ExecutorError> {
         let key = Nibbles::unpack(keccak256(B256::from(slot)));
+        self.storage_trie(address)?;
         let store = &self.store;
-        let storage = match self.storage.get_mut(&address) {
-            Some(s) => s,
-            None => {
-                let root = match self.loaded.get(&address) {
-                    Some(a) => a.map_or(EMPTY_ROOT_HASH, |a| a.storage_root),
-                    None => {
-                        self.account(address)?;
-                        return self.read_storage(address, slot);
-                    }
-                };
-                self.storage
-                    .entry(address)
-                    .or_insert(StorageTrie { trie: SparseTrie::from_root(root) })
-            }
-        };
+        let storage = self.storage.get_mut(&address).expect("opened above");
         match storage.trie.get(store, &key)? {
             None => Ok(U256::ZERO),
             Some(mut leaf) => {

@@ -10,6 +10,7 @@
 //! values are the raw leaf payload (RLP of the account or of the storage value). Branch
 //! values are not supported (they never occur in Ethereum's state tries).
 
+use crate::error::rlp_reason;
 use alloc::{boxed::Box, sync::Arc, vec::Vec};
 use alloy_primitives::{B256, keccak256, map::B256Map};
 use alloy_rlp::{Decodable, EMPTY_STRING_CODE};
@@ -234,21 +235,6 @@ fn decode_node(mut bytes: &[u8]) -> Result<Node, &'static str> {
         return Err("trailing bytes after node");
     }
     from_trie_node(node)
-}
-
-fn rlp_reason(e: alloy_rlp::Error) -> &'static str {
-    match e {
-        alloy_rlp::Error::Custom(s) => s,
-        alloy_rlp::Error::InputTooShort => "input too short",
-        alloy_rlp::Error::UnexpectedString => "unexpected string",
-        alloy_rlp::Error::UnexpectedList => "unexpected list",
-        alloy_rlp::Error::Overflow => "overflow",
-        alloy_rlp::Error::LeadingZero => "leading zero",
-        alloy_rlp::Error::NonCanonicalSingleByte => "non-canonical single byte",
-        alloy_rlp::Error::NonCanonicalSize => "non-canonical size",
-        alloy_rlp::Error::ListLengthMismatch { .. } => "list length mismatch",
-        _ => "rlp error",
-    }
 }
 
 fn from_trie_node(node: TrieNode) -> Result<Node, &'static str> {

@@ -7,7 +7,7 @@ use crate::{
     input::EthBlock,
 };
 use alloy_consensus::{
-    BlockHeader, EMPTY_OMMER_ROOT_HASH, Header,
+    EMPTY_OMMER_ROOT_HASH, Header,
     proofs::{calculate_ommers_root, calculate_transaction_root, calculate_withdrawals_root},
 };
 use alloy_eips::{
@@ -297,9 +297,4 @@ pub fn validate_ommers(
             .map_err(|_| ExecutorError::InvalidOmmer("ommer header is invalid"))?;
     }
     Ok(())
-}
-
-#[allow(dead_code)]
-fn _assert_header_trait(h: &Header) -> u64 {
-    h.number()
 }

@@ -22,7 +22,7 @@ use std::{
 };
 
 use alloy_primitives::{Address, B256, Bytes, map::B256Set};
-use futures_util_lite::join_all_bounded;
+use futures_util::future::join_all;
 use stateless_executor::{
     BlockCommitment, ChainConfig, EthBlock, StatelessInput, ValidationStats,
     deps::alloy_consensus::Header,
@@ -179,8 +179,7 @@ async fn fetch_ommers(client: &RpcClient, block: &RpcBlock) -> Result<Vec<Header
 
 async fn fetch_ancestors(client: &RpcClient, number: u64, lowest: u64) -> Result<Vec<Header>> {
     let numbers: Vec<u64> = (lowest.min(number - 1)..number).rev().collect();
-    let blocks =
-        join_all_bounded(numbers.iter().map(|n| client.get_block_by_number(*n, false))).await;
+    let blocks = join_all(numbers.iter().map(|n| client.get_block_by_number(*n, false))).await;
     let mut out = Vec::with_capacity(blocks.len());
     for b in blocks {
         let b = b?;
@@ -239,12 +238,12 @@ async fn witness_from_proofs(
     }
     let slots = pre_requests.values().map(BTreeSet::len).sum();
 
-    let pre = join_all_bounded(pre_requests.iter().map(|(a, s)| {
+    let pre = join_all(pre_requests.iter().map(|(a, s)| {
         let s: Vec<B256> = s.iter().copied().collect();
         async move { client.get_proof(*a, &s, number - 1).await }
     }))
     .await;
-    let post = join_all_bounded(post_requests.iter().map(|(a, s)| {
+    let post = join_all(post_requests.iter().map(|(a, s)| {
         let s: Vec<B256> = s.iter().copied().collect();
         async move { client.get_proof(*a, &s, number).await }
     }))
@@ -282,35 +281,9 @@ async fn witness_from_proofs(
     })
 }
 
-/// A tiny bounded `join_all` (the client's semaphore bounds concurrency; this keeps order).
-mod futures_util_lite {
-    use std::future::Future;
-
-    /// Runs all futures concurrently on the current task and returns results in order.
-    pub async fn join_all_bounded<F: Future>(futs: impl IntoIterator<Item = F>) -> Vec<F::Output> {
-        let set: Vec<_> = futs.into_iter().map(Box::pin).collect();
-        let mut out: Vec<Option<F::Output>> = (0..set.len()).map(|_| None).collect();
-        let mut pending: Vec<(usize, std::pin::Pin<Box<F>>)> =
-            set.into_iter().enumerate().collect();
-        std::future::poll_fn(|cx| {
-            pending.retain_mut(|(i, f)| match f.as_mut().poll(cx) {
-                std::task::Poll::Ready(v) => {
-                    out[*i] = Some(v);
-                    false
-                }
-                std::task::Poll::Pending => true,
-            });
-            if pending.is_empty() { std::task::Poll::Ready(()) } else { std::task::Poll::Pending }
-        })
-        .await;
-        out.into_iter().map(|o| o.expect("all futures completed")).collect()
-    }
-}
-
 /// The chain config for a node: mainnet for chain id 1; for any other chain (a dev node such
 /// as anvil) every fork up to `fork` active from genesis.
 pub fn chain_config_for(chain_id: u64, fork: Option<&str>) -> Result<ChainConfig> {
-    use stateless_executor::deps::alloy_hardforks::EthereumHardfork;
     match (chain_id, fork) {
         (1, None) => Ok(ChainConfig::mainnet()),
         (id, Some(name)) => {
@@ -322,7 +295,6 @@ pub fn chain_config_for(chain_id: u64, fork: Option<&str>) -> Result<ChainConfig
                     method: "--fork".into(),
                     detail: format!("unknown fork {name:?}; expected one of {:?}", fork_names()),
                 })?;
-            let _ = EthereumHardfork::Frontier;
             Ok(ChainConfig::all_forks_until(id, fork))
         }
         (id, None) => Err(WitnessError::Decode {
