@@ -42,12 +42,27 @@ pub enum Bus {
     /// `(word address, value limbs)`: the RAM boundary chip looks up initial values in the
     /// program's memory image (see [`crate::chips::image`]).
     Image = 5,
+    /// `(stream, position, byte)`: the bytes of the input and output streams, between the
+    /// IO transfer chip (`READ_INPUT`, `COMMIT_OUTPUT`) and the stream sponges that hash
+    /// them (see [`IO_MESSAGE_WIDTH`]).
+    Io = 6,
+    /// One IO syscall's transfer, from the IO call chip to the first row of its bytes in
+    /// the IO transfer chip (layout owned by `chips::io`).
+    IoTransfer = 7,
 }
 
 impl Bus {
     /// Every bus.
-    pub const ALL: [Bus; 6] =
-        [Bus::Program, Bus::Execution, Bus::Memory, Bus::Byte, Bus::Syscall, Bus::Image];
+    pub const ALL: [Bus; 8] = [
+        Bus::Program,
+        Bus::Execution,
+        Bus::Memory,
+        Bus::Byte,
+        Bus::Syscall,
+        Bus::Image,
+        Bus::Io,
+        Bus::IoTransfer,
+    ];
 
     /// The bus name `p3-lookup` keys its challenges and balance on.
     pub const fn name(self) -> &'static str {
@@ -58,6 +73,8 @@ impl Bus {
             Bus::Byte => "BYTE",
             Bus::Syscall => "SYSCALL",
             Bus::Image => "IMAGE",
+            Bus::Io => "IO",
+            Bus::IoTransfer => "IO_TRANSFER",
         }
     }
 
@@ -71,6 +88,8 @@ impl Bus {
             Bus::Byte => Some(BYTE_MESSAGE_WIDTH),
             Bus::Syscall => Some(SYSCALL_MESSAGE_WIDTH),
             Bus::Image => Some(IMAGE_MESSAGE_WIDTH),
+            Bus::Io => Some(IO_MESSAGE_WIDTH),
+            Bus::IoTransfer => None,
         }
     }
 
@@ -159,6 +178,22 @@ pub const PROGRAM_MESSAGE_WIDTH: usize = 1 + crate::chips::program::NUM_INSTRUCT
 pub const MEMORY_MESSAGE_WIDTH: usize = 7;
 /// Width of an `IMAGE` message: `(word address, value limbs)`.
 pub const IMAGE_MESSAGE_WIDTH: usize = 5;
+/// Width of an `IO` message: `(stream, position, byte)`.
+///
+/// `stream` is [`IO_INPUT_STREAM`] or [`IO_OUTPUT_STREAM`], `position` the byte's index in
+/// the stream (an integer below 2^24), `byte` its value. The input sponge sends each input
+/// byte at most once (free boolean count, zero past the input's length) and the IO chip
+/// receives the bytes `READ_INPUT` copies; the IO chip sends the bytes `COMMIT_OUTPUT`
+/// appends and the output sponge receives every position below the output's length
+/// exactly once.
+pub const IO_MESSAGE_WIDTH: usize = 3;
+/// The `stream` of input bytes in `IO` messages.
+pub const IO_INPUT_STREAM: u8 = 0;
+/// The `stream` of output bytes in `IO` messages.
+pub const IO_OUTPUT_STREAM: u8 = 1;
+/// Streams are at most this many bytes (so positions and lengths are small field elements).
+pub const IO_MAX_STREAM_LEN: u32 = 1 << 24;
+
 /// Width of a `SYSCALL` message: `(t0[0..4], a0[0..4], result[0..4], clk)`.
 ///
 /// The CPU sends one on an `ECALL` (other than `HALT`) with `t0` and `a0` as it read them
