@@ -47,7 +47,8 @@ spec-tests:
 		mkdir -p "$(SUITE_DIR)" && tar -xzf "$(SUITE_TAR)" -C "$(SUITE_DIR)"; fi
 	$(CARGO) run --release -q -p spec-tests -- run "$(SUITE_DIR)/BlockchainTests" --json "$(SUITE_DIR)/report.json"
 
-## guest: build the RISC-V guest ELF (reproducibly) and check its sha256 against PROGRAM_ID
+## guest: build the RISC-V guest ELFs (reproducibly) and check their sha256s against
+## PROGRAM_ID (block validator) and PROGRAM_IDS (small programs keccak-io, fib)
 guest:
 	$(GUEST_DIR)/build.sh --check
 

@@ -6,6 +6,11 @@
 //! riscv32im-risc0-zkvm-elf/release/`. Set `GUEST_ELF_DIR` to use ELFs from another folder
 //! without building.
 //!
+//! The small programs for end-to-end proving tests ([`SMALL_PROGRAMS`]: [`KECCAK_IO`],
+//! [`FIB`], from `executor-guest/guest/programs/`) come from the same build and folder;
+//! [`small_program_elf`] returns one as a `Result` and checks it against the program id
+//! recorded in `executor-guest/guest/PROGRAM_IDS`.
+//!
 //! Inputs come from the recorded mainnet RPC answers in `fixtures/mainnet-rpc/`, through
 //! the witness builder and its replay server ([`mainnet_input`]). Runs and their figures
 //! ([`run_guest`], [`run_guest_recording`], [`PhaseSplit`]) come from
@@ -28,6 +33,16 @@ pub const STATELESS_GUEST: &str = "stateless-guest";
 /// The test guest that commits Keccak-256 hashes of its input (see `src/bin/keccak.rs`
 /// of the guest crate).
 pub const KECCAK_GUEST: &str = "keccak-guest";
+/// Small program: commits the Keccak-256 (32 bytes) of its whole input, computed with the
+/// `KECCAK_PERMUTE` syscall; exit code 0 (`programs/src/bin/keccak-io.rs` of the guest).
+pub const KECCAK_IO: &str = "keccak-io";
+/// Small program: input `n` (exactly 4 bytes, little-endian), commits `fib(n) mod 2^32`
+/// (4 bytes, little-endian) computed in a loop over a heap vector, exit code `n % 256`;
+/// other input lengths give exit code 1 and no output (`programs/src/bin/fib.rs`).
+pub const FIB: &str = "fib";
+/// The small guest programs, in the order of `executor-guest/guest/PROGRAM_IDS`.
+pub const SMALL_PROGRAMS: [&str; 2] = [KECCAK_IO, FIB];
+
 /// Exit codes of the guest, mirrored from `stateless_guest::exit` (the guest crate is
 /// built for RISC-V only, so it cannot be a dependency here).
 pub mod exit {
@@ -60,29 +75,113 @@ pub fn default_elf_dir() -> PathBuf {
     guest_dir().join("target/riscv32im-risc0-zkvm-elf/release")
 }
 
+/// Why a guest ELF could not be had.
+#[derive(Debug, thiserror::Error)]
+pub enum GuestElfError {
+    /// `build.sh` did not run or failed.
+    #[error(
+        "the guest build (executor-guest/guest/build.sh) failed: {reason}; run `make setup` \
+         and `make guest` (or set GUEST_ELF_DIR to a folder holding the built ELFs)"
+    )]
+    Build {
+        /// The exit status or the error starting it.
+        reason: String,
+    },
+    /// The ELF is not in the folder.
+    #[error(
+        "guest ELF {} cannot be read ({source}): run `make guest` first (or set GUEST_ELF_DIR \
+         to a folder holding the built ELFs)",
+        path.display()
+    )]
+    Missing {
+        /// Where it was looked for.
+        path: PathBuf,
+        /// The read error.
+        source: std::io::Error,
+    },
+    /// `PROGRAM_IDS` cannot be read.
+    #[error("cannot read the recorded program ids {} ({source})", path.display())]
+    Record {
+        /// `executor-guest/guest/PROGRAM_IDS`.
+        path: PathBuf,
+        /// The read error.
+        source: std::io::Error,
+    },
+    /// `PROGRAM_IDS` names no such program.
+    #[error("no program id recorded for `{name}` in {}", path.display())]
+    NotRecorded {
+        /// The program asked for.
+        name: String,
+        /// The record file.
+        path: PathBuf,
+    },
+    /// The ELF is not the recorded program.
+    #[error(
+        "`{name}` is not the recorded program: PROGRAM_IDS says {expected}, the ELF hashes to \
+         {got}; run `make guest`, or `executor-guest/guest/build.sh --record` if the program \
+         changed on purpose"
+    )]
+    ProgramId {
+        /// The program.
+        name: String,
+        /// The id recorded in `PROGRAM_IDS`.
+        expected: String,
+        /// The SHA-256 of the ELF found.
+        got: String,
+    },
+}
+
 /// Build the guest (once per process) unless `GUEST_ELF_DIR` is set; return the ELF folder.
 ///
 /// # Panics
 /// If the build fails (for example when the pinned nightly is missing: run `make setup`).
 pub fn elf_dir() -> PathBuf {
-    static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        if let Some(dir) = std::env::var_os("GUEST_ELF_DIR") {
-            return PathBuf::from(dir);
-        }
-        let status = Command::new(guest_dir().join("build.sh"))
-            .status()
-            .expect("run executor-guest/guest/build.sh");
-        assert!(status.success(), "guest build failed ({status}); did `make setup` run?");
-        default_elf_dir()
-    })
-    .clone()
+    try_elf_dir().unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// [`elf_dir`] without panicking: `GUEST_ELF_DIR` if set, else the folder `build.sh` (run
+/// once per process, a no-op when fresh) leaves the ELFs in.
+pub fn try_elf_dir() -> Result<PathBuf, GuestElfError> {
+    static BUILD: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    BUILD
+        .get_or_init(|| {
+            if let Some(dir) = std::env::var_os("GUEST_ELF_DIR") {
+                return Ok(PathBuf::from(dir));
+            }
+            match Command::new(guest_dir().join("build.sh")).status() {
+                Ok(status) if status.success() => Ok(default_elf_dir()),
+                Ok(status) => Err(status.to_string()),
+                Err(e) => Err(format!("cannot start it: {e}")),
+            }
+        })
+        .clone()
+        .map_err(|reason| GuestElfError::Build { reason })
 }
 
 /// The bytes of guest binary `name` (building it first, see [`elf_dir`]).
 pub fn guest_elf(name: &str) -> Vec<u8> {
     let path = elf_dir().join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
+
+/// The ELF of small program `name` (one of [`SMALL_PROGRAMS`]), for the prover's tests.
+///
+/// 1. Find the ELF folder with [`try_elf_dir`]: `GUEST_ELF_DIR`, or build the guest
+///    workspace with `build.sh` (once per process; a no-op when fresh).
+/// 2. Read `<folder>/<name>`.
+/// 3. Check that its SHA-256 is the id recorded for `name` in
+///    `executor-guest/guest/PROGRAM_IDS`, so a test proves exactly the recorded program.
+///
+/// Every failure is a [`GuestElfError`] whose message says what to run (`make guest`).
+pub fn small_program_elf(name: &str) -> Result<Vec<u8>, GuestElfError> {
+    let path = try_elf_dir()?.join(name);
+    let elf = std::fs::read(&path).map_err(|source| GuestElfError::Missing { path, source })?;
+    let expected = recorded_small_program_id(name)?;
+    let got = program_id(&elf);
+    if got != expected {
+        return Err(GuestElfError::ProgramId { name: name.to_owned(), expected, got });
+    }
+    Ok(elf)
 }
 
 /// The program id of an ELF: its SHA-256, lower-case hex.
@@ -97,6 +196,19 @@ pub fn recorded_program_id() -> String {
         .unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
         .trim()
         .to_owned()
+}
+
+/// The program id of small program `name` recorded in `executor-guest/guest/PROGRAM_IDS`
+/// (`sha256sum` lines: `<hex>  <name>`).
+pub fn recorded_small_program_id(name: &str) -> Result<String, GuestElfError> {
+    let path = guest_dir().join("PROGRAM_IDS");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|source| GuestElfError::Record { path: path.clone(), source })?;
+    text.lines()
+        .filter_map(|line| line.split_once("  "))
+        .find(|(_, program)| program.trim() == name)
+        .map(|(id, _)| id.trim().to_owned())
+        .ok_or(GuestElfError::NotRecorded { name: name.to_owned(), path })
 }
 
 /// A mainnet block ready for the guest: its encoded input and what the native executor
