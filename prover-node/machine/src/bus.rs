@@ -46,8 +46,9 @@ pub enum Bus {
     /// IO transfer chip (`READ_INPUT`, `COMMIT_OUTPUT`) and the stream sponges that hash
     /// them (see [`IO_MESSAGE_WIDTH`]).
     Io = 6,
-    /// One IO syscall's transfer, from the IO call chip to the first row of its bytes in
-    /// the IO transfer chip (layout owned by `chips::io`).
+    /// One IO syscall's transfer `(stream, clk, word, lane, position, count)`, from the IO
+    /// call chip to the first row of its bytes in the IO bytes chip (layout owned by
+    /// [`crate::chips::io`]; see [`crate::chips::io::IO_TRANSFER_MESSAGE_WIDTH`]).
     IoTransfer = 7,
 }
 
@@ -89,7 +90,7 @@ impl Bus {
             Bus::Syscall => Some(SYSCALL_MESSAGE_WIDTH),
             Bus::Image => Some(IMAGE_MESSAGE_WIDTH),
             Bus::Io => Some(IO_MESSAGE_WIDTH),
-            Bus::IoTransfer => None,
+            Bus::IoTransfer => Some(crate::chips::io::IO_TRANSFER_MESSAGE_WIDTH),
         }
     }
 

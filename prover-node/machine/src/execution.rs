@@ -24,6 +24,7 @@ use crate::chips::byte::{ByteChip, ByteRecord};
 use crate::chips::cpu::{self, CpuChip, CpuEvent};
 use crate::chips::divrem::{self, DivRemChip};
 use crate::chips::image::{self, ImageChip};
+use crate::chips::io::{self, IoBytesChip, IoCallChip, IoCallEvent};
 use crate::chips::keccak::{self, KeccakChip, KeccakPermuteEvent};
 use crate::chips::load_store::{self, LoadStoreChip};
 use crate::chips::lt::{self, LtChip};
@@ -69,6 +70,10 @@ pub mod chip_index {
     pub const KECCAK: usize = 13;
     /// Debug syscalls (`PHASE_MARK`) as no-ops.
     pub const NOOP_SYSCALL: usize = 14;
+    /// The IO syscalls (`INPUT_LEN`, `READ_INPUT`, `COMMIT_OUTPUT`), one row per call.
+    pub const IO_CALL: usize = 15;
+    /// The bytes the IO syscalls move, one row per RAM word.
+    pub const IO_BYTES: usize = 16;
 }
 
 /// The chips of the machine running `rom`, in the order of a proof's instances (see
@@ -92,28 +97,38 @@ pub fn program_machine(rom: ProgramRom) -> Vec<MachineAir> {
         MachineAir::Image(image),
         MachineAir::Keccak(KeccakChip),
         MachineAir::NoopSyscall(NoopSyscallChip),
+        MachineAir::IoCall(IoCallChip),
+        MachineAir::IoBytes(IoBytesChip),
     ]
 }
 
 /// What trace generation needs from a run: the executed instructions, in order, from the
-/// program's entry with the initial registers.
+/// program's entry with the initial registers; the syscalls; the input and output streams.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExecutionRecord {
     /// One event per cycle.
     pub cpu: Vec<CpuEvent>,
     /// The `KECCAK_PERMUTE` calls, in order.
     pub keccak: Vec<KeccakPermuteEvent>,
+    /// The IO syscalls (`INPUT_LEN`, `READ_INPUT`, `COMMIT_OUTPUT`), in order.
+    pub io: Vec<IoCallEvent>,
+    /// The whole input stream (what the input sponge hashes).
+    pub input: Vec<u8>,
+    /// The output stream: the bytes `COMMIT_OUTPUT` appended, in order (what the output
+    /// sponge hashes).
+    pub output: Vec<u8>,
 }
 
 impl ExecutionRecord {
     /// The instructions of a recorded chunk that starts at cycle 0, merged back into
-    /// execution order.
+    /// execution order, its syscalls, and the IO streams of a run on `input`.
     ///
     /// # Panics
     ///
-    /// If the chunk does not start at cycle 0 (one shard is the whole run for now).
+    /// If the chunk does not start at cycle 0 (one shard is the whole run for now), or its
+    /// IO calls read past `input`.
     #[cfg(any(test, feature = "emulator"))]
-    pub fn from_chunk(chunk: &zkvm_emulator::ExecutionChunk) -> Self {
+    pub fn from_chunk(chunk: &zkvm_emulator::ExecutionChunk, input: &[u8]) -> Self {
         use zkvm_emulator::events::InstructionEvent;
         assert_eq!(chunk.start_cycle, 0, "continuations are not supported yet");
         let mut steps: Vec<&InstructionEvent> = chunk
@@ -132,7 +147,16 @@ impl ExecutionRecord {
             .into_iter()
             .map(|e| CpuEvent { pc: e.pc, next_pc: e.next_pc, a: e.a, b: e.b, c: e.c })
             .collect();
-        ExecutionRecord { cpu, keccak: keccak::events_from_chunk(chunk) }
+        let io = io::events_from_chunk(chunk);
+        let output = io::output_bytes(&io);
+        assert!(io::input_read_len(&io) as usize <= input.len(), "the run read past its input");
+        ExecutionRecord {
+            cpu,
+            keccak: keccak::events_from_chunk(chunk),
+            io,
+            input: input.to_vec(),
+            output,
+        }
     }
 
     /// Run `elf` in the emulator's recording mode (one chunk) and take its record.
@@ -146,17 +170,28 @@ impl ExecutionRecord {
         input: Vec<u8>,
     ) -> Result<(Self, zkvm_emulator::ExecutionSummary), zkvm_emulator::EmuError> {
         let mut record = ExecutionRecord::default();
-        let summary = zkvm_emulator::Emulator::run_recording(elf, input, u64::MAX, |chunk| {
-            record = ExecutionRecord::from_chunk(chunk);
-        })?;
+        let summary =
+            zkvm_emulator::Emulator::run_recording(elf, input.clone(), u64::MAX, |chunk| {
+                record = ExecutionRecord::from_chunk(chunk, &input);
+            })?;
+        debug_assert_eq!(record.output, summary.output, "the recorded output is the run's");
         Ok((record, summary))
+    }
+
+    /// Number of input bytes the run read: the input sponge must provide positions
+    /// `0..input_read_len()` (a prefix of [`Self::input`]) to the IO chips.
+    pub fn input_read_len(&self) -> u32 {
+        io::input_read_len(&self.io)
     }
 
     /// Generate the trace of every chip of [`program_machine`]`(rom)`.
     ///
-    /// 1. The CPU replays the run against the ROM and the register file; it yields the
-    ///    `EXECUTION` messages, the ROM's multiplicities and the final registers.
-    /// 2. Each executing chip gets the messages of its operations.
+    /// 1. The CPU replays the run against the ROM, the register file and the RAM; it
+    ///    yields the `EXECUTION` messages, the ROM's multiplicities, the final registers
+    ///    and RAM, and the syscalls with the previous timestamps of their accesses.
+    /// 2. Each executing chip gets the messages of its operations; the syscall chips get
+    ///    their calls (the IO call chip also the input's length, its public value; the IO
+    ///    bytes chip the input).
     /// 3. The byte table's multiplicities are filled last, from every chip's requests.
     ///
     /// # Panics
@@ -165,7 +200,13 @@ impl ExecutionRecord {
     /// caller).
     pub fn generate_traces<F: PrimeField64>(&self, rom: &ProgramRom) -> MachineTraces<F> {
         let mut bytes = ByteRecord::new();
-        let cpu = cpu::generate_trace_with_syscalls::<F>(rom, &self.cpu, &self.keccak, &mut bytes);
+        let cpu = cpu::generate_trace_with_syscalls::<F>(
+            rom,
+            &self.cpu,
+            &self.keccak,
+            &self.io,
+            &mut bytes,
+        );
         let events_of = |opcodes: &[u8]| -> Vec<AluEvent> {
             cpu.alu.iter().filter(|e| opcodes.contains(&e.opcode)).copied().collect()
         };
@@ -191,6 +232,10 @@ impl ExecutionRecord {
         let image_trace = image::generate_trace(&rom.memory, cpu.ram.image_rows());
         let keccak_trace = keccak::generate_trace(&cpu.keccak, &mut bytes);
         let noop_syscall_trace = noop_syscall::generate_trace(&cpu.noop_syscalls);
+        let input_len = u32::try_from(self.input.len()).expect("input below 2^32 bytes");
+        let (io_call_trace, io_call_public_values) =
+            io::call::generate_trace(&cpu.io, input_len, &mut bytes);
+        let io_bytes_trace = io::bytes::generate_trace(&cpu.io, &self.input, &mut bytes);
         let traces = vec![
             cpu.trace,
             program::generate_trace(rom, &cpu.rom_counts),
@@ -207,9 +252,12 @@ impl ExecutionRecord {
             image_trace,
             keccak_trace,
             noop_syscall_trace,
+            io_call_trace,
+            io_bytes_trace,
         ];
         let mut public_values = vec![Vec::new(); traces.len()];
         public_values[chip_index::CPU] = cpu.public_values;
+        public_values[chip_index::IO_CALL] = io_call_public_values;
         MachineTraces { traces, public_values }
     }
 }

@@ -59,6 +59,13 @@ pub enum MachineAir {
     /// Test stand-in for the CPU and RAM boundary around the Keccak chip.
     #[cfg(test)]
     KeccakHarness(crate::chips::keccak::KeccakHarnessChip),
+    /// The IO syscalls, one row per call (see [`crate::chips::io`]).
+    IoCall(crate::chips::io::IoCallChip),
+    /// The bytes the IO syscalls move, one row per RAM word (see [`crate::chips::io`]).
+    IoBytes(crate::chips::io::IoBytesChip),
+    /// Test stand-in for the input and output sponges.
+    #[cfg(test)]
+    IoHarness(crate::chips::io::IoHarnessChip),
 }
 
 /// Call `$body` with `$chip` bound to the chip inside `$air`.
@@ -83,6 +90,10 @@ macro_rules! dispatch {
             MachineAir::NoopSyscall($chip) => $body,
             #[cfg(test)]
             MachineAir::KeccakHarness($chip) => $body,
+            MachineAir::IoCall($chip) => $body,
+            MachineAir::IoBytes($chip) => $body,
+            #[cfg(test)]
+            MachineAir::IoHarness($chip) => $body,
         }
     };
 }
@@ -123,6 +134,10 @@ impl MachineAir {
             MachineAir::NoopSyscall(_) => "noop_syscall",
             #[cfg(test)]
             MachineAir::KeccakHarness(_) => "keccak_harness",
+            MachineAir::IoCall(_) => "io_call",
+            MachineAir::IoBytes(_) => "io_bytes",
+            #[cfg(test)]
+            MachineAir::IoHarness(_) => "io_harness",
         }
     }
 }

@@ -195,3 +195,159 @@ pub fn phase_mark_program() -> Vec<u8> {
     code.extend([addi(reg::SYSCALL_NUMBER, 0, syscall::HALT as i32), ecall()]);
     elf(&code)
 }
+
+/// Where [`io_program`] and [`echo_program`] keep their buffer: on the stack, below
+/// `STACK_TOP`.
+pub const IO_BUFFER: u32 = zkvm_abi::memory::STACK_TOP - 0x2000;
+
+/// What [`io_program`] fills its buffer's 8 words with before reading into it.
+pub const IO_FILL: u32 = 0xa5a5_a5a5;
+
+/// The `READ_INPUT` calls of [`io_program`]: `(offset in the buffer, max length)`.
+pub const IO_READS: [(u32, u32); 8] =
+    [(3, 0), (3, 1), (6, 3), (9, 5), (15, 9), (26, 100), (30, 4), (31, 0)];
+
+/// The `COMMIT_OUTPUT` calls of [`io_program`]: `(offset in the buffer, length)`.
+pub const IO_COMMITS: [(u32, u32); 2] = [(5, 7), (2, 0)];
+
+/// The IO syscalls end to end: fill the buffer at [`IO_BUFFER`] with [`IO_FILL`], call
+/// `INPUT_LEN`, the reads of [`IO_READS`] (unaligned pointers; lengths 0, 1, 3, 5, 9, one
+/// past the end of a 20-byte input that returns fewer, one at the end that returns 0),
+/// `INPUT_LEN` again, the commits of [`IO_COMMITS`] (7 unaligned bytes, then none), load the
+/// buffer's words back, and halt with their XOR plus the sum of every call's result.
+pub fn io_program() -> Vec<u8> {
+    use zkvm_abi::syscall::{COMMIT_OUTPUT, INPUT_LEN, READ_INPUT};
+    let mut code = Vec::new();
+    code.extend(li(X3, IO_BUFFER));
+    code.extend(li(X6, IO_FILL));
+    for w in 0..8 {
+        code.push(asm::s(Sw, X6, X3, 4 * w));
+    }
+    code.push(addi(X8, 0, 0)); // the sum of the results
+    let call = |code: &mut Vec<u32>, number: u32, ptr: Option<(u32, u32)>| {
+        if let Some((offset, len)) = ptr {
+            code.push(addi(reg::A0, X3, offset as i32));
+            code.push(addi(reg::A1, 0, len as i32));
+        }
+        code.push(addi(reg::SYSCALL_NUMBER, 0, number as i32));
+        code.push(ecall());
+        code.push(r(Add, X8, X8, reg::A0));
+    };
+    call(&mut code, INPUT_LEN, None);
+    for read in IO_READS {
+        call(&mut code, READ_INPUT, Some(read));
+    }
+    call(&mut code, INPUT_LEN, None);
+    for commit in IO_COMMITS {
+        call(&mut code, COMMIT_OUTPUT, Some(commit));
+    }
+    code.push(addi(X9, 0, 0));
+    for w in 0..8 {
+        code.push(i(Lw, X7, X3, 4 * w));
+        code.push(r(Xor, X9, X9, X7));
+    }
+    code.push(r(Add, X9, X9, X8));
+    code.extend(halt_with(X9));
+    elf(&code)
+}
+
+/// What [`io_program`] does on `input`, computed directly: the results of its calls in
+/// order, its output, and its exit code.
+pub fn io_program_expected(input: &[u8]) -> (Vec<u32>, Vec<u8>, u32) {
+    let mut buffer = [0u8; 32];
+    for w in buffer.chunks_exact_mut(4) {
+        w.copy_from_slice(&IO_FILL.to_le_bytes());
+    }
+    let mut cursor = 0usize;
+    let mut results = vec![input.len() as u32];
+    for (offset, max) in IO_READS {
+        let n = (max as usize).min(input.len() - cursor);
+        buffer[offset as usize..offset as usize + n].copy_from_slice(&input[cursor..cursor + n]);
+        cursor += n;
+        results.push(n as u32);
+    }
+    results.push((input.len() - cursor) as u32);
+    let mut output = Vec::new();
+    for (offset, len) in IO_COMMITS {
+        output.extend_from_slice(&buffer[offset as usize..(offset + len) as usize]);
+        results.push(0);
+    }
+    let xor =
+        buffer.chunks_exact(4).fold(0u32, |acc, w| acc ^ u32::from_le_bytes(w.try_into().unwrap()));
+    let sum = results.iter().fold(0u32, |acc, &r| acc.wrapping_add(r));
+    (results, output, xor.wrapping_add(sum))
+}
+
+/// Read the whole input into the buffer at [`IO_BUFFER`]` + 1` with `READ_INPUT`s of at most
+/// 7 bytes until one returns 0, commit the buffer back, and halt with the input's length.
+pub fn echo_program() -> Vec<u8> {
+    use zkvm_abi::syscall::{COMMIT_OUTPUT, READ_INPUT};
+    let mut code = Vec::new();
+    code.extend(li(X3, IO_BUFFER + 1)); // 0, 4: the write cursor
+    code.extend([
+        addi(X4, 0, 0),                                  // 8: bytes read
+        addi(reg::A0, X3, 0),                            // 12: loop
+        addi(reg::A1, 0, 7),                             // 16
+        addi(reg::SYSCALL_NUMBER, 0, READ_INPUT as i32), // 20
+        ecall(),                                         // 24
+        r(Add, X3, X3, reg::A0),                         // 28
+        r(Add, X4, X4, reg::A0),                         // 32
+        b(Bne, reg::A0, 0, -24),                         // 36
+    ]);
+    code.extend(li(reg::A0, IO_BUFFER + 1));
+    code.extend([
+        addi(reg::A1, X4, 0),
+        addi(reg::SYSCALL_NUMBER, 0, COMMIT_OUTPUT as i32),
+        ecall(),
+    ]);
+    code.extend(halt_with(X4));
+    elf(&code)
+}
+
+/// [`program_machine`] with the test-only IO harness appended (standing in for the input
+/// and output sponges, so the `IO` bus balances).
+pub fn program_machine_with_io_harness(rom: ProgramRom) -> Vec<MachineAir> {
+    let mut airs = program_machine(rom);
+    airs.push(MachineAir::IoHarness(crate::chips::io::IoHarnessChip));
+    airs
+}
+
+/// A recorded run of `elf` on `input`, with the IO harness's trace: for
+/// [`program_machine_with_io_harness`].
+pub fn run_with_io_harness(elf: &[u8], input: &[u8]) -> (Run, zkvm_emulator::ExecutionSummary) {
+    let rom = ProgramRom::from_elf(elf).expect("rom");
+    let (record, summary) = ExecutionRecord::from_run(elf, input.to_vec()).expect("run");
+    let traces = record.generate_traces::<F>(&rom);
+    let mut run = Run {
+        rom,
+        exit_code: summary.exit_code,
+        traces: traces.traces,
+        public_values: traces.public_values,
+        record,
+    };
+    run.traces.push(crate::chips::io::harness_trace(
+        &run.record.input,
+        run.record.input_read_len(),
+        &run.record.output,
+    ));
+    run.public_values.push(Vec::new());
+    (run, summary)
+}
+
+/// Prove `run` for [`program_machine_with_io_harness`] and verify the proof (through its
+/// byte encoding).
+pub fn prove_and_verify_with_io_harness(run: &Run) -> Result<(), VerifyError> {
+    let config = DefaultConfig::build();
+    let (pk, vk) = setup(&config, program_machine_with_io_harness(run.rom.clone())).expect("setup");
+    let start = std::time::Instant::now();
+    let proof = prove_machine(&config, &pk, &run.traces, &run.public_values).expect("prove");
+    let bytes = proof.to_bytes();
+    std::eprintln!(
+        "proved {} CPU rows with IO in {:.2?} ({} proof bytes)",
+        run.traces[super::chip_index::CPU].height(),
+        start.elapsed(),
+        bytes.len()
+    );
+    let decoded = MachineProof::<DefaultConfig>::from_bytes(&bytes)?;
+    verify_machine(&config, &vk, &decoded)
+}

@@ -11,6 +11,7 @@ use super::air::{CLK_STEP, TS_RD, TS_RS1, TS_RS2};
 use super::columns::{CpuCols, CpuPublicValues, NUM_CPU_COLS, NUM_CPU_PUBLIC_VALUES};
 use crate::bus::ByteOp;
 use crate::chips::byte::ByteRecord;
+use crate::chips::io::{self, IoCallEvent};
 use crate::chips::keccak::{self, KeccakPermuteEvent};
 use crate::chips::load_store::{LoadStoreEvent, TS_MEMORY};
 use crate::chips::memory::RegisterFile;
@@ -60,6 +61,9 @@ pub struct CpuTrace<F> {
     pub keccak: Vec<KeccakPermuteEvent>,
     /// The debug syscalls (no-ops), in order.
     pub noop_syscalls: Vec<NoopSyscallEvent>,
+    /// The IO syscalls, in order, with the previous timestamps of the replay (`a1`'s and
+    /// every word's).
+    pub io: Vec<IoCallEvent>,
 }
 
 /// The result `a` of the `EXECUTION` operation a branch sends.
@@ -91,28 +95,36 @@ pub fn generate_trace<F: Field>(
     events: &[CpuEvent],
     bytes: &mut ByteRecord,
 ) -> CpuTrace<F> {
-    generate_trace_with_syscalls(rom, events, &[], bytes)
+    generate_trace_with_syscalls(rom, events, &[], &[], bytes)
 }
 
-/// [`generate_trace`] for a run with syscalls: `keccak` are the run's `KECCAK_PERMUTE`
-/// calls in order (their `clk`, pointer, input and output; the previous timestamps are
-/// recomputed by the replay). Each non-`HALT` `ECALL` sends `(t0, a0, result, clk)` and
-/// writes the result to `a0` at `clk + 3`; a `KECCAK_PERMUTE` replays its 50 word accesses
-/// on the RAM at `clk + 2` (so the RAM boundary includes the state), a debug syscall
+/// [`generate_trace`] for a run with syscalls: `keccak_calls` are the run's
+/// `KECCAK_PERMUTE` calls in order (their `clk`, pointer, input and output), `io_calls` its
+/// `INPUT_LEN`, `READ_INPUT` and `COMMIT_OUTPUT` calls in order (`clk`, `a0`, `a1`,
+/// result, and the words touched with their values before and after); the previous
+/// timestamps are recomputed by the replay. Each non-`HALT` `ECALL` sends `(t0, a0,
+/// result, clk)` and writes the result to `a0` at `clk + 3`; a `KECCAK_PERMUTE` replays
+/// its 50 word accesses on the RAM at `clk + 2` (so the RAM boundary includes the state);
+/// an IO syscall replays the read of `a1` (`x11`) on the register file at `clk + 2` and
+/// the access to every word it touches on the RAM at `clk + 2`; a debug syscall
 /// (`PHASE_MARK`) is a no-op whose result is `a0`.
 ///
 /// # Panics
 ///
-/// As [`generate_trace`]; also if a syscall has no chip yet (only `HALT`,
-/// `KECCAK_PERMUTE` and `PHASE_MARK` are proven), or the Keccak calls do not match the run.
+/// As [`generate_trace`]; also if a syscall has no chip (only `HALT`, the IO syscalls,
+/// `KECCAK_PERMUTE` and `PHASE_MARK` are proven), or the recorded calls do not match the
+/// run (a word's previous value or `a1` differs from the replay's).
 pub fn generate_trace_with_syscalls<F: Field>(
     rom: &ProgramRom,
     events: &[CpuEvent],
     keccak_calls: &[KeccakPermuteEvent],
+    io_calls: &[IoCallEvent],
     bytes: &mut ByteRecord,
 ) -> CpuTrace<F> {
     let mut keccak_calls = keccak_calls.iter();
     let mut keccak_out = Vec::new();
+    let mut io_calls = io_calls.iter();
+    let mut io_out = Vec::new();
     let mut noop_syscalls = Vec::new();
     let halt = zkvm_abi::syscall::HALT;
     let height = padded_height(events.len());
@@ -230,10 +242,30 @@ pub fn generate_trace_with_syscalls<F: Field>(
             } else if NOOP_SYSCALLS.contains(&b) {
                 noop_syscalls.push(NoopSyscallEvent { clk, a0: c });
                 syscall_result = c;
+            } else if io::IO_SYSCALLS.contains(&b) {
+                let mut call = io_calls
+                    .next()
+                    .unwrap_or_else(|| {
+                        panic!("row {i} ({:#x}): IO syscall {b:#x} with no recorded call", event.pc)
+                    })
+                    .clone();
+                assert_eq!((call.clk, call.number, call.a0), (clk, b, c), "row {i}: IO call");
+                let ts = clk + io::TS_IO as u64;
+                let a1 = zkvm_abi::reg::A1;
+                let (value, prev_ts) = registers.access(a1, registers.values[a1 as usize], ts);
+                assert_eq!(value, call.a1, "row {i}: IO call's a1");
+                call.a1_prev_ts = prev_ts;
+                for (w, word) in call.words.iter_mut().enumerate() {
+                    let (prev, prev_ts) = ram.access(word.word, word.new, ts);
+                    assert_eq!(prev, word.prev, "row {i}: IO call's word {w}");
+                    word.prev_ts = prev_ts;
+                }
+                syscall_result = call.result;
+                io_out.push(call);
             } else {
                 panic!(
                     "row {i} ({:#x}): syscall {b:#x} has no chip yet (proven: HALT, \
-                     KECCAK_PERMUTE, PHASE_MARK)",
+                     INPUT_LEN, READ_INPUT, COMMIT_OUTPUT, KECCAK_PERMUTE, PHASE_MARK)",
                     event.pc
                 );
             }
@@ -299,6 +331,8 @@ pub fn generate_trace_with_syscalls<F: Field>(
         pc = next_pc;
     }
 
+    assert!(io_calls.next().is_none(), "recorded IO calls the run did not make");
+
     let mut public_values = F::zero_vec(NUM_CPU_PUBLIC_VALUES);
     let pv: &mut CpuPublicValues<F> = public_values.as_mut_slice().borrow_mut();
     pv.start_pc = F::from_u32(start_pc);
@@ -315,5 +349,6 @@ pub fn generate_trace_with_syscalls<F: Field>(
         ram,
         keccak: keccak_out,
         noop_syscalls,
+        io: io_out,
     }
 }
