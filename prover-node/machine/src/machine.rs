@@ -56,9 +56,14 @@ pub enum MachineAir {
     Keccak(crate::chips::keccak::KeccakChip),
     /// Debug syscalls proven as no-ops (see [`crate::chips::noop_syscall`]).
     NoopSyscall(crate::chips::noop_syscall::NoopSyscallChip),
+    /// The input or output stream's sponge (see [`crate::chips::io_sponge`]).
+    IoSponge(crate::chips::io_sponge::IoSpongeChip),
     /// Test stand-in for the CPU and RAM boundary around the Keccak chip.
     #[cfg(test)]
     KeccakHarness(crate::chips::keccak::KeccakHarnessChip),
+    /// Test stand-in for the IO chip around the stream sponges.
+    #[cfg(test)]
+    IoHarness(crate::chips::io_sponge::IoHarnessChip),
 }
 
 /// Call `$body` with `$chip` bound to the chip inside `$air`.
@@ -81,8 +86,11 @@ macro_rules! dispatch {
             MachineAir::Image($chip) => $body,
             MachineAir::Keccak($chip) => $body,
             MachineAir::NoopSyscall($chip) => $body,
+            MachineAir::IoSponge($chip) => $body,
             #[cfg(test)]
             MachineAir::KeccakHarness($chip) => $body,
+            #[cfg(test)]
+            MachineAir::IoHarness($chip) => $body,
         }
     };
 }
@@ -121,8 +129,14 @@ impl MachineAir {
             MachineAir::Image(_) => "image",
             MachineAir::Keccak(_) => "keccak",
             MachineAir::NoopSyscall(_) => "noop_syscall",
+            MachineAir::IoSponge(chip) => match chip.stream {
+                crate::chips::io_sponge::Stream::Input => "io_sponge_input",
+                crate::chips::io_sponge::Stream::Output => "io_sponge_output",
+            },
             #[cfg(test)]
             MachineAir::KeccakHarness(_) => "keccak_harness",
+            #[cfg(test)]
+            MachineAir::IoHarness(_) => "io_harness",
         }
     }
 }

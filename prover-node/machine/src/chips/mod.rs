@@ -8,6 +8,7 @@ pub mod cpu;
 pub mod divrem;
 pub mod driver;
 pub mod image;
+pub mod io_sponge;
 pub mod keccak;
 pub mod load_store;
 pub mod lt;
