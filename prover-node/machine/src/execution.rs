@@ -25,6 +25,7 @@ use crate::chips::cpu::{self, CpuChip, CpuEvent};
 use crate::chips::divrem::{self, DivRemChip};
 use crate::chips::image::{self, ImageChip};
 use crate::chips::io::{self, IoBytesChip, IoCallChip, IoCallEvent};
+use crate::chips::io_sponge::{self, IoSpongeChip, IoSpongePublicValues, Stream};
 use crate::chips::keccak::{self, KeccakChip, KeccakPermuteEvent};
 use crate::chips::load_store::{self, LoadStoreChip};
 use crate::chips::lt::{self, LtChip};
@@ -74,6 +75,10 @@ pub mod chip_index {
     pub const IO_CALL: usize = 15;
     /// The bytes the IO syscalls move, one row per RAM word.
     pub const IO_BYTES: usize = 16;
+    /// The input stream's sponge (its public values: length and digest).
+    pub const INPUT_SPONGE: usize = 17;
+    /// The output stream's sponge (its public values: length and digest).
+    pub const OUTPUT_SPONGE: usize = 18;
 }
 
 /// The chips of the machine running `rom`, in the order of a proof's instances (see
@@ -99,6 +104,8 @@ pub fn program_machine(rom: ProgramRom) -> Vec<MachineAir> {
         MachineAir::NoopSyscall(NoopSyscallChip),
         MachineAir::IoCall(IoCallChip),
         MachineAir::IoBytes(IoBytesChip),
+        MachineAir::IoSponge(IoSpongeChip { stream: Stream::Input }),
+        MachineAir::IoSponge(IoSpongeChip { stream: Stream::Output }),
     ]
 }
 
@@ -236,6 +243,12 @@ impl ExecutionRecord {
         let (io_call_trace, io_call_public_values) =
             io::call::generate_trace(&cpu.io, input_len, &mut bytes);
         let io_bytes_trace = io::bytes::generate_trace(&cpu.io, &self.input, &mut bytes);
+        let read_len = self.input_read_len() as usize;
+        let reads: Vec<bool> = (0..self.input.len()).map(|q| q < read_len).collect();
+        let (input_sponge_trace, input_sponge_public_values) =
+            io_sponge::generate_trace(Stream::Input, &self.input, &reads, &mut bytes);
+        let (output_sponge_trace, output_sponge_public_values) =
+            io_sponge::generate_trace(Stream::Output, &self.output, &[], &mut bytes);
         let traces = vec![
             cpu.trace,
             program::generate_trace(rom, &cpu.rom_counts),
@@ -254,10 +267,14 @@ impl ExecutionRecord {
             noop_syscall_trace,
             io_call_trace,
             io_bytes_trace,
+            input_sponge_trace,
+            output_sponge_trace,
         ];
         let mut public_values = vec![Vec::new(); traces.len()];
         public_values[chip_index::CPU] = cpu.public_values;
         public_values[chip_index::IO_CALL] = io_call_public_values;
+        public_values[chip_index::INPUT_SPONGE] = input_sponge_public_values;
+        public_values[chip_index::OUTPUT_SPONGE] = output_sponge_public_values;
         MachineTraces { traces, public_values }
     }
 }
@@ -284,6 +301,24 @@ pub enum OutcomeError {
     /// The run did not end with `HALT`.
     #[error("the run did not halt")]
     NotHalted,
+    /// A chip's public values have the wrong length.
+    #[error("chip {chip}: expected {expected} public values, got {got}")]
+    ChipPublicValuesLength {
+        /// Index of the chip.
+        chip: usize,
+        /// What the chip declares.
+        expected: usize,
+        /// What the proof carries.
+        got: usize,
+    },
+    /// The IO call chip's input length is not the input sponge's.
+    #[error("the input stream has {expected} bytes, the IO call chip says {got}")]
+    InputLength {
+        /// The input sponge's length.
+        expected: u32,
+        /// The IO call chip's.
+        got: u32,
+    },
     /// An exit-code limb is not a byte.
     #[error("exit code limb {limb} is {got}, not a byte")]
     ExitCodeLimb {
@@ -328,6 +363,55 @@ pub fn run_outcome<F: PrimeField64>(
         *b = u8::try_from(got).map_err(|_| OutcomeError::ExitCodeLimb { limb, got })?;
     }
     Ok(u32::from_le_bytes(bytes))
+}
+
+/// The input and output streams a proof commits to, read from its public values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IoOutcome {
+    /// The input stream's length (the input sponge's public value).
+    pub input_len: u32,
+    /// The input's length as the IO call chip knows it (its public value); a verifier
+    /// must check it equals [`IoOutcome::input_len`].
+    pub io_call_input_len: u32,
+    /// [`crate::io_digest::io_digest`] of the input.
+    pub input_digest: [u32; 8],
+    /// The output stream's length.
+    pub output_len: u32,
+    /// [`crate::io_digest::io_digest`] of the output.
+    pub output_digest: [u32; 8],
+}
+
+/// The IO part of the public values of a proof that verified against a
+/// [`program_machine`] key (one list of public values per chip, in its order).
+///
+/// # Errors
+///
+/// If a list has the wrong length, or the two chips disagree on the input's length.
+pub fn io_outcome<F: PrimeField64>(public_values: &[Vec<F>]) -> Result<IoOutcome, OutcomeError> {
+    let chip = |index: usize, expected: usize| -> Result<&[F], OutcomeError> {
+        let pv = public_values.get(index).map_or(&[][..], Vec::as_slice);
+        if pv.len() != expected {
+            return Err(OutcomeError::ChipPublicValuesLength {
+                chip: index,
+                expected,
+                got: pv.len(),
+            });
+        }
+        Ok(pv)
+    };
+    let small = |v: F| -> u32 { v.as_canonical_u64() as u32 };
+    let sponge = |index: usize| -> Result<(u32, [u32; 8]), OutcomeError> {
+        let pv: &IoSpongePublicValues<F> =
+            chip(index, io_sponge::NUM_IO_SPONGE_PUBLIC_VALUES)?.borrow();
+        Ok((small(pv.len), pv.digest.map(small)))
+    };
+    let (input_len, input_digest) = sponge(chip_index::INPUT_SPONGE)?;
+    let (output_len, output_digest) = sponge(chip_index::OUTPUT_SPONGE)?;
+    let io_call_input_len = small(chip(chip_index::IO_CALL, 1)?[0]);
+    if io_call_input_len != input_len {
+        return Err(OutcomeError::InputLength { expected: input_len, got: io_call_input_len });
+    }
+    Ok(IoOutcome { input_len, io_call_input_len, input_digest, output_len, output_digest })
 }
 
 #[cfg(test)]

@@ -16,6 +16,8 @@
 //!   (AND/OR/XOR), `shift` (SLL/SRL/SRA), `lt` (SLT/SLTU, and the less-than gadget the
 //!   branch chip reuses), `driver` (a test stand-in for the CPU that sends `EXECUTION`
 //!   messages).
+//! * [`io_digest`]: the digest of the input and output streams (Poseidon2 sponge), which
+//!   the stream sponge chips (`chips::io_sponge`) compute in-circuit.
 //! * [`machine`]: the [`MachineAir`] enum and whole-machine trace generation.
 //! * [`execution`]: the machine of one program (CPU, program ROM, registers, ALU chips,
 //!   byte table) and its trace generation from an emulator run.
@@ -29,8 +31,10 @@ pub mod chips;
 mod columns;
 pub mod event;
 pub mod execution;
+pub mod io_digest;
 pub mod machine;
 pub mod opcode;
+mod prefix_builder;
 pub mod word;
 
 #[cfg(test)]

@@ -56,6 +56,8 @@ pub enum MachineAir {
     Keccak(crate::chips::keccak::KeccakChip),
     /// Debug syscalls proven as no-ops (see [`crate::chips::noop_syscall`]).
     NoopSyscall(crate::chips::noop_syscall::NoopSyscallChip),
+    /// The input or output stream's sponge (see [`crate::chips::io_sponge`]).
+    IoSponge(crate::chips::io_sponge::IoSpongeChip),
     /// Test stand-in for the CPU and RAM boundary around the Keccak chip.
     #[cfg(test)]
     KeccakHarness(crate::chips::keccak::KeccakHarnessChip),
@@ -63,9 +65,9 @@ pub enum MachineAir {
     IoCall(crate::chips::io::IoCallChip),
     /// The bytes the IO syscalls move, one row per RAM word (see [`crate::chips::io`]).
     IoBytes(crate::chips::io::IoBytesChip),
-    /// Test stand-in for the input and output sponges.
+    /// Test stand-in for the IO chips around the stream sponges.
     #[cfg(test)]
-    IoHarness(crate::chips::io::IoHarnessChip),
+    SpongeHarness(crate::chips::io_sponge::IoHarnessChip),
 }
 
 /// Call `$body` with `$chip` bound to the chip inside `$air`.
@@ -88,12 +90,13 @@ macro_rules! dispatch {
             MachineAir::Image($chip) => $body,
             MachineAir::Keccak($chip) => $body,
             MachineAir::NoopSyscall($chip) => $body,
+            MachineAir::IoSponge($chip) => $body,
             #[cfg(test)]
             MachineAir::KeccakHarness($chip) => $body,
             MachineAir::IoCall($chip) => $body,
             MachineAir::IoBytes($chip) => $body,
             #[cfg(test)]
-            MachineAir::IoHarness($chip) => $body,
+            MachineAir::SpongeHarness($chip) => $body,
         }
     };
 }
@@ -132,12 +135,16 @@ impl MachineAir {
             MachineAir::Image(_) => "image",
             MachineAir::Keccak(_) => "keccak",
             MachineAir::NoopSyscall(_) => "noop_syscall",
+            MachineAir::IoSponge(chip) => match chip.stream {
+                crate::chips::io_sponge::Stream::Input => "io_sponge_input",
+                crate::chips::io_sponge::Stream::Output => "io_sponge_output",
+            },
             #[cfg(test)]
             MachineAir::KeccakHarness(_) => "keccak_harness",
             MachineAir::IoCall(_) => "io_call",
             MachineAir::IoBytes(_) => "io_bytes",
             #[cfg(test)]
-            MachineAir::IoHarness(_) => "io_harness",
+            MachineAir::SpongeHarness(_) => "sponge_harness",
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod divrem;
 pub mod driver;
 pub mod image;
 pub mod io;
+pub mod io_sponge;
 pub mod keccak;
 pub mod load_store;
 pub mod lt;

@@ -304,41 +304,26 @@ pub fn echo_program() -> Vec<u8> {
     elf(&code)
 }
 
-/// [`program_machine`] with the test-only IO harness appended (standing in for the input
-/// and output sponges, so the `IO` bus balances).
-pub fn program_machine_with_io_harness(rom: ProgramRom) -> Vec<MachineAir> {
-    let mut airs = program_machine(rom);
-    airs.push(MachineAir::IoHarness(crate::chips::io::IoHarnessChip));
-    airs
-}
-
-/// A recorded run of `elf` on `input`, with the IO harness's trace: for
-/// [`program_machine_with_io_harness`].
-pub fn run_with_io_harness(elf: &[u8], input: &[u8]) -> (Run, zkvm_emulator::ExecutionSummary) {
+/// A recorded run of `elf` on `input`, with its traces and the emulator's summary.
+pub fn run_io(elf: &[u8], input: &[u8]) -> (Run, zkvm_emulator::ExecutionSummary) {
     let rom = ProgramRom::from_elf(elf).expect("rom");
     let (record, summary) = ExecutionRecord::from_run(elf, input.to_vec()).expect("run");
     let traces = record.generate_traces::<F>(&rom);
-    let mut run = Run {
+    let run = Run {
         rom,
         exit_code: summary.exit_code,
         traces: traces.traces,
         public_values: traces.public_values,
         record,
     };
-    run.traces.push(crate::chips::io::harness_trace(
-        &run.record.input,
-        run.record.input_read_len(),
-        &run.record.output,
-    ));
-    run.public_values.push(Vec::new());
     (run, summary)
 }
 
-/// Prove `run` for [`program_machine_with_io_harness`] and verify the proof (through its
-/// byte encoding).
-pub fn prove_and_verify_with_io_harness(run: &Run) -> Result<(), VerifyError> {
+/// Prove `run` for [`program_machine`] and verify the proof (through its byte encoding),
+/// printing the proving time and proof size.
+pub fn prove_and_verify_io(run: &Run) -> Result<(), VerifyError> {
     let config = DefaultConfig::build();
-    let (pk, vk) = setup(&config, program_machine_with_io_harness(run.rom.clone())).expect("setup");
+    let (pk, vk) = setup(&config, program_machine(run.rom.clone())).expect("setup");
     let start = std::time::Instant::now();
     let proof = prove_machine(&config, &pk, &run.traces, &run.public_values).expect("prove");
     let bytes = proof.to_bytes();

@@ -31,16 +31,12 @@ pub mod bytes;
 pub mod call;
 
 #[cfg(test)]
-mod harness;
-#[cfg(test)]
 pub(crate) mod tests;
 
 use alloc::vec::Vec;
 
 pub use bytes::IoBytesChip;
 pub use call::IoCallChip;
-#[cfg(test)]
-pub(crate) use harness::{IoHarnessChip, harness_trace};
 
 /// Width of an `IO_TRANSFER` message: `(stream, clk, word, lane, position, count)`.
 pub const IO_TRANSFER_MESSAGE_WIDTH: usize = 6;

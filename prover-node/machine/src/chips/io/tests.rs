@@ -1,5 +1,5 @@
 //! The IO syscalls end to end (programs built with the emulator's assembler, proven with
-//! the test harness standing in for the sponges), the replayed accesses against the
+//! the whole machine, stream sponges included), the replayed accesses against the
 //! emulator's, and the forging helpers the chips' negative tests share.
 
 extern crate std;
@@ -19,8 +19,7 @@ use crate::chips::byte::ByteRecord;
 use crate::chips::cpu;
 use crate::execution::chip_index::{BYTE, CPU, IO_BYTES, IO_CALL};
 use crate::execution::programs::{
-    Run, echo_program, io_program, io_program_expected, prove_and_verify_with_io_harness,
-    run_with_io_harness,
+    Run, echo_program, io_program, io_program_expected, prove_and_verify_io, run_io,
 };
 use crate::execution::run_outcome;
 use crate::testing::{F, assert_rejected};
@@ -33,12 +32,12 @@ pub(crate) fn io_input() -> Vec<u8> {
 
 /// A recorded, traced run of [`io_program`] on [`io_input`].
 pub(crate) fn io_run() -> Run {
-    run_with_io_harness(&io_program(), &io_input()).0
+    run_io(&io_program(), &io_input()).0
 }
 
 /// Prove the (tampered) run; the real verifier must reject.
 pub(crate) fn reject(run: &Run) {
-    assert_rejected(prove_and_verify_with_io_harness(run));
+    assert_rejected(prove_and_verify_io(run));
 }
 
 /// The run's IO calls as the CPU's trace generation replays them (with `a1`'s and the
@@ -160,7 +159,7 @@ pub(crate) fn bytes_rows_of(run: &Run, clk: u64) -> Vec<usize> {
 #[test]
 fn io_program_records_the_emulators_io() {
     let input = io_input();
-    let (run, summary) = run_with_io_harness(&io_program(), &input);
+    let (run, summary) = run_io(&io_program(), &input);
     let (results, output, exit_code) = io_program_expected(&input);
     let recorded: Vec<u32> = run.record.io.iter().map(|c| c.result).collect();
     assert_eq!(recorded, results);
@@ -233,7 +232,7 @@ fn replayed_io_accesses_match_the_emulator() {
 #[cfg_attr(debug_assertions, ignore = "slow in debug builds; run with --release")]
 fn io_program_proof_verifies() {
     let run = io_run();
-    prove_and_verify_with_io_harness(&run).expect("a valid proof verifies");
+    prove_and_verify_io(&run).expect("a valid proof verifies");
     let (_, _, exit_code) = io_program_expected(&io_input());
     assert_eq!(run_outcome(&run.rom, &run.public_values[CPU]), Ok(exit_code));
     assert_eq!(run.public_values[IO_CALL], [F::from_u8(20)]);
@@ -244,13 +243,13 @@ fn io_program_proof_verifies() {
 fn echo_program_proof_verifies() {
     let mut rng = SmallRng::seed_from_u64(0xec40);
     let input: Vec<u8> = (0..37).map(|_| rng.r#gen::<u8>()).collect();
-    let (run, summary) = run_with_io_harness(&echo_program(), &input);
+    let (run, summary) = run_io(&echo_program(), &input);
     assert_eq!(summary.output, input);
     assert_eq!(run.record.output, input);
     assert_eq!(summary.exit_code, 37);
     // Six reads of 7 bytes (the last returns 2), one that returns 0, one commit.
     assert_eq!(run.record.io.len(), 8);
-    prove_and_verify_with_io_harness(&run).expect("a valid proof verifies");
+    prove_and_verify_io(&run).expect("a valid proof verifies");
     assert_eq!(run_outcome(&run.rom, &run.public_values[CPU]), Ok(37));
 }
 
@@ -269,7 +268,7 @@ fn forging_helpers_baseline_verifies() {
     let original = bytes_row(&run, row).new[0];
     edit_bytes_row(&mut run, row, |c| c.new[0] = F::from_u8(7));
     edit_bytes_row(&mut run, row, |c| c.new[0] = original);
-    prove_and_verify_with_io_harness(&run).expect("a valid proof verifies");
+    prove_and_verify_io(&run).expect("a valid proof verifies");
 }
 
 #[test]

@@ -13,6 +13,7 @@ use super::columns::{KeccakPermuteCols, NUM_KECCAK_PERMUTE_COLS};
 use super::{ROWS_PER_PERMUTATION, TS_MEMORY, slot_word, word_limb};
 use crate::bus::{Bus, ByteOp, RAM_SPACE};
 use crate::chips::memory::eval_access;
+use crate::prefix_builder::PrefixBuilder;
 use crate::word::WORD_SIZE;
 
 /// The `KECCAK_PERMUTE` precompile: 24 rows per permutation (see the module docs).
@@ -50,7 +51,7 @@ impl<AB: InteractionBuilder> Air<AB> for KeccakChip {
         // preimage constant from a round-0 row to the next round-23 row, starts the state at
         // the preimage, and computes each round (every intermediate bit boolean, every limb
         // a 16-bit composition of bits).
-        KeccakAir {}.eval(&mut KeccakBuilder { inner: builder });
+        KeccakAir {}.eval(&mut PrefixBuilder::new(builder, NUM_KECCAK_COLS));
 
         let main = builder.main();
         let local: &KeccakPermuteCols<AB::Var> = main.current_slice().borrow();
@@ -218,75 +219,5 @@ impl<AB: InteractionBuilder> Air<AB> for KeccakChip {
                 active,
             );
         }
-    }
-}
-
-/// The two-row window of the first `NUM_KECCAK_COLS` columns.
-#[derive(Clone)]
-struct KeccakWindow<W>(W);
-
-impl<T, W: WindowAccess<T>> WindowAccess<T> for KeccakWindow<W> {
-    fn current_slice(&self) -> &[T] {
-        &self.0.current_slice()[..NUM_KECCAK_COLS]
-    }
-
-    fn next_slice(&self) -> &[T] {
-        &self.0.next_slice()[..NUM_KECCAK_COLS]
-    }
-}
-
-/// The builder `KeccakAir` runs on: the parent builder restricted to the keccak columns
-/// (`KeccakAir` views its whole row as `KeccakCols`).
-struct KeccakBuilder<'a, AB> {
-    inner: &'a mut AB,
-}
-
-impl<AB: AirBuilder> AirBuilder for KeccakBuilder<'_, AB> {
-    type F = AB::F;
-    type Expr = AB::Expr;
-    type Var = AB::Var;
-    type PreprocessedWindow = AB::PreprocessedWindow;
-    type MainWindow = KeccakWindow<AB::MainWindow>;
-    type PublicVar = AB::PublicVar;
-    type PeriodicVar = AB::PeriodicVar;
-
-    fn main(&self) -> Self::MainWindow {
-        KeccakWindow(self.inner.main())
-    }
-
-    fn preprocessed(&self) -> &Self::PreprocessedWindow {
-        self.inner.preprocessed()
-    }
-
-    fn is_first_row(&self) -> Self::Expr {
-        self.inner.is_first_row()
-    }
-
-    fn is_last_row(&self) -> Self::Expr {
-        self.inner.is_last_row()
-    }
-
-    fn is_transition(&self) -> Self::Expr {
-        self.inner.is_transition()
-    }
-
-    fn assert_zero<I: Into<Self::Expr>>(&mut self, x: I) {
-        self.inner.assert_zero(x);
-    }
-
-    fn assert_zeros<const N: usize, I: Into<Self::Expr>>(&mut self, array: [I; N]) {
-        self.inner.assert_zeros(array);
-    }
-
-    fn assert_bools<const N: usize, I: Into<Self::Expr>>(&mut self, array: [I; N]) {
-        self.inner.assert_bools(array);
-    }
-
-    fn public_values(&self) -> &[Self::PublicVar] {
-        self.inner.public_values()
-    }
-
-    fn periodic_values(&self) -> &[Self::PeriodicVar] {
-        self.inner.periodic_values()
     }
 }

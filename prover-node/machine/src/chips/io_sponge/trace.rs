@@ -1,0 +1,126 @@
+//! Trace generation of the stream sponge chip.
+
+use alloc::vec;
+use alloc::vec::Vec;
+use core::borrow::{Borrow, BorrowMut};
+
+use p3_field::PrimeField64;
+use p3_matrix::dense::RowMajorMatrix;
+use p3_poseidon2_air::{RoundConstants, generate_trace_rows};
+
+use super::Stream;
+use super::air::{NUM_PERMUTATION_COLS, permutation_output, round_constants};
+use super::columns::{
+    IoSpongeCols, IoSpongePublicValues, NUM_IO_SPONGE_COLS, NUM_IO_SPONGE_PUBLIC_VALUES,
+    PermutationCols,
+};
+use super::{HALF_FULL_ROUNDS, PARTIAL_ROUNDS, SBOX_DEGREE, SBOX_REGISTERS};
+use crate::bus::{ByteOp, IO_MAX_STREAM_LEN};
+use crate::chips::byte::ByteRecord;
+use crate::chips::padded_height;
+use crate::io_digest::{IO_BLOCK_BYTES, IO_SPONGE_RATE, IO_SPONGE_WIDTH, num_blocks};
+
+/// The permutation's columns for input state `state` (one row of `p3-poseidon2-air`).
+pub(crate) fn permutation_row<F: PrimeField64>(
+    state: [F; IO_SPONGE_WIDTH],
+    constants: &RoundConstants<F, IO_SPONGE_WIDTH, HALF_FULL_ROUNDS, PARTIAL_ROUNDS>,
+) -> Vec<F> {
+    generate_trace_rows::<
+        F,
+        p3_koala_bear::GenericPoseidon2LinearLayersKoalaBear,
+        IO_SPONGE_WIDTH,
+        SBOX_DEGREE,
+        SBOX_REGISTERS,
+        HALF_FULL_ROUNDS,
+        PARTIAL_ROUNDS,
+    >(vec![state], constants, 0)
+    .values
+}
+
+/// The sponge chip's trace and public values ([`IoSpongePublicValues`]) for `bytes`, the
+/// whole stream; records the byte-table requests.
+///
+/// `reads` (input stream only; empty for the output stream): `reads[q]` says whether
+/// input byte `q` was read (bytes from `reads.len()` on were not).
+///
+/// 1. One real row per block (`len / 16 + 1`), each the permutation of the block's rate
+///    elements and the previous permutation's output capacity (`(len, 0, …, 0)` first).
+/// 2. Padding rows up to a power of two: the permutation of the all-zero state, nothing
+///    else set.
+/// 3. The public values: `len` and the last real row's output rate.
+///
+/// # Panics
+///
+/// If the stream is not shorter than [`IO_MAX_STREAM_LEN`], or `reads` is longer than the
+/// input or given for the output stream (bugs of the caller).
+pub fn generate_trace<F: PrimeField64>(
+    stream: Stream,
+    bytes: &[u8],
+    reads: &[bool],
+    byte_record: &mut ByteRecord,
+) -> (RowMajorMatrix<F>, Vec<F>) {
+    let len = bytes.len();
+    assert!(len < IO_MAX_STREAM_LEN as usize, "stream of {len} bytes is too long");
+    match stream {
+        Stream::Input => assert!(reads.len() <= len, "{} reads of {len} input bytes", reads.len()),
+        Stream::Output => assert!(reads.is_empty(), "the output stream has no reads"),
+    }
+    let blocks = num_blocks(len);
+    let height = padded_height(blocks);
+    let constants = round_constants::<F>();
+    let padding = permutation_row([F::ZERO; IO_SPONGE_WIDTH], &constants);
+
+    let mut values = F::zero_vec(height * NUM_IO_SPONGE_COLS);
+    let mut capacity = [F::ZERO; IO_SPONGE_WIDTH - IO_SPONGE_RATE];
+    capacity[0] = F::from_usize(len);
+    let mut digest = [F::ZERO; IO_SPONGE_RATE];
+    for (i, row) in values.chunks_exact_mut(NUM_IO_SPONGE_COLS).enumerate() {
+        if i >= blocks {
+            row[..NUM_PERMUTATION_COLS].copy_from_slice(&padding);
+            continue;
+        }
+        // 1. The permutation of (block, capacity).
+        let pos = IO_BLOCK_BYTES * i;
+        let byte = |k: usize| bytes.get(pos + k).copied().unwrap_or(0);
+        let state: [F; IO_SPONGE_WIDTH] = core::array::from_fn(|j| {
+            if j < IO_SPONGE_RATE {
+                F::from_u32(u32::from(byte(2 * j)) + 256 * u32::from(byte(2 * j + 1)))
+            } else {
+                capacity[j - IO_SPONGE_RATE]
+            }
+        });
+        row[..NUM_PERMUTATION_COLS].copy_from_slice(&permutation_row(state, &constants));
+        let perm: &PermutationCols<F> = row[..NUM_PERMUTATION_COLS].borrow();
+        let output = *permutation_output(perm);
+        capacity.copy_from_slice(&output[IO_SPONGE_RATE..]);
+        digest.copy_from_slice(&output[..IO_SPONGE_RATE]);
+
+        // 2. The block's bytes, flags and reads.
+        let cols: &mut IoSpongeCols<F> = row.borrow_mut();
+        cols.is_real = F::ONE;
+        cols.is_last = F::from_bool(i + 1 == blocks);
+        cols.pos = F::from_usize(pos);
+        for k in 0..IO_BLOCK_BYTES {
+            cols.bytes[k] = F::from_u8(byte(k));
+            cols.in_range[k] = F::from_bool(pos + k < len);
+            cols.count[k] = F::from_bool(reads.get(pos + k).copied().unwrap_or(false));
+        }
+        for k in 0..IO_SPONGE_RATE {
+            byte_record.add(ByteOp::Range, byte(2 * k).into(), byte(2 * k + 1).into());
+        }
+    }
+
+    // 3. The first row checks the length's range; the public values.
+    let first: &mut IoSpongeCols<F> = values[..NUM_IO_SPONGE_COLS].borrow_mut();
+    first.is_first = F::ONE;
+    first.len_lo = F::from_usize(len & 0xffff);
+    first.len_hi = F::from_usize(len >> 16);
+    byte_record.add(ByteOp::U16, (len & 0xffff) as u32, 0);
+    byte_record.add(ByteOp::Range, (len >> 16) as u32, 0);
+
+    let mut public_values = F::zero_vec(NUM_IO_SPONGE_PUBLIC_VALUES);
+    let pv: &mut IoSpongePublicValues<F> = public_values.as_mut_slice().borrow_mut();
+    pv.len = F::from_usize(len);
+    pv.digest = digest;
+    (RowMajorMatrix::new(values, NUM_IO_SPONGE_COLS), public_values)
+}

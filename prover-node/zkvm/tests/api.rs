@@ -1,0 +1,383 @@
+//! End-to-end tests of the prover and verifier API: honest proofs verify and return the
+//! right public values; a malicious prover (one changed cell of a trace, a skipped
+//! instruction) and a tampered proof (flipped bytes, swapped public values, another
+//! program, another input) are rejected with a typed error.
+//!
+//! Run in release (`cargo test --release -p zkvm`): in debug builds Plonky3's constraint
+//! checker panics on a forged trace before the verifier can reject it.
+
+use core::mem::offset_of;
+
+use p3_field::PrimeCharacteristicRing;
+use p3_matrix::Matrix;
+use zkvm::{
+    DefaultConfig, Program, ProgramVerifyingKey, Proof, Prover, ZkvmError, input_digest, verify,
+};
+use zkvm_abi::{reg, syscall};
+use zkvm_emulator::Opcode::*;
+use zkvm_emulator::asm::{ElfBuilder, addi, b, ecall, i, jal, r};
+use zkvm_machine::chips::cpu::CpuCols;
+use zkvm_machine::chips::load_store::LoadStoreCols;
+use zkvm_machine::chips::load_store::opcodes::{LB, LBU};
+use zkvm_machine::execution::chip_index;
+use zkvm_stark::Val;
+
+const X8: u8 = 8;
+const X9: u8 = 9;
+const X18: u8 = 18;
+const X19: u8 = 19;
+const X20: u8 = 20;
+const X21: u8 = 21;
+
+/// Reads its whole input into a stack buffer, sums its bytes with `LBU` loads, commits the
+/// input back as output and halts with the sum as exit code.
+fn echo_sum() -> Vec<u8> {
+    let sys = |n: u32| addi(reg::T0, 0, n as i32);
+    let mut code = vec![
+        sys(syscall::INPUT_LEN),     // 0
+        ecall(),                     // 1
+        addi(X9, reg::A0, 0),        // 2: x9 = len
+        addi(X8, reg::SP, -2048),    // 3: x8 = buffer
+        addi(reg::A0, X8, 0),        // 4
+        addi(reg::A1, X9, 0),        // 5
+        sys(syscall::READ_INPUT),    // 6
+        ecall(),                     // 7
+        addi(X18, 0, 0),             // 8: sum
+        addi(X19, 0, 0),             // 9: i
+        b(Beq, X19, X9, 6 * 4),      // 10: loop
+        r(Add, X20, X8, X19),        // 11
+        i(Lbu, X21, X20, 0),         // 12
+        r(Add, X18, X18, X21),       // 13
+        addi(X19, X19, 1),           // 14
+        jal(0, -5 * 4),              // 15
+        addi(reg::A0, X8, 0),        // 16: done
+        addi(reg::A1, X9, 0),        // 17
+        sys(syscall::COMMIT_OUTPUT), // 18
+        ecall(),                     // 19
+        addi(reg::A0, X18, 0),       // 20
+        sys(syscall::HALT),          // 21
+        ecall(),                     // 22
+    ];
+    code.shrink_to_fit();
+    ElfBuilder::new(zkvm_abi::memory::PROGRAM_START)
+        .code(zkvm_abi::memory::PROGRAM_START, &code)
+        .build()
+}
+
+/// Halts with exit code 7 without any IO.
+fn halt_seven() -> Vec<u8> {
+    let code = [addi(reg::A0, 0, 7), addi(reg::T0, 0, syscall::HALT as i32), ecall()];
+    ElfBuilder::new(zkvm_abi::memory::PROGRAM_START)
+        .code(zkvm_abi::memory::PROGRAM_START, &code)
+        .build()
+}
+
+struct Fixture {
+    prover: Prover<DefaultConfig>,
+}
+
+impl Fixture {
+    fn new(elf: &[u8]) -> Self {
+        let program = Program::from_elf(elf).expect("program loads");
+        Fixture { prover: Prover::new(&program).expect("keys") }
+    }
+
+    fn vk(&self) -> &ProgramVerifyingKey<DefaultConfig> {
+        self.prover.verifying_key()
+    }
+
+    fn prove(&self, input: &[u8]) -> Proof<DefaultConfig> {
+        self.prover.prove(input).expect("proves")
+    }
+
+    /// Prove with one change to the traces (a malicious prover).
+    fn prove_forged(
+        &self,
+        input: &[u8],
+        forge: impl FnOnce(&mut zkvm_machine::MachineTraces<Val>),
+    ) -> Proof<DefaultConfig> {
+        self.prover.prove_with_trace_hook(input, forge).expect("a forged trace still proves")
+    }
+}
+
+const INPUT: &[u8] = b"the quick brown fox jumps over the lazy dog";
+
+fn byte_sum(bytes: &[u8]) -> u32 {
+    bytes.iter().map(|&b| u32::from(b)).sum()
+}
+
+fn set(traces: &mut zkvm_machine::MachineTraces<Val>, chip: usize, row: usize, col: usize, v: Val) {
+    let t = &mut traces.traces[chip];
+    let w = t.width();
+    t.values[row * w + col] = v;
+}
+
+fn get(traces: &zkvm_machine::MachineTraces<Val>, chip: usize, row: usize, col: usize) -> Val {
+    let t = &traces.traces[chip];
+    t.values[row * t.width() + col]
+}
+
+/// Rows of the CPU trace whose `pc` is instruction `index` of the program.
+fn cpu_rows_at(traces: &zkvm_machine::MachineTraces<Val>, index: u32) -> Vec<usize> {
+    let pc = Val::from_u32(zkvm_abi::memory::PROGRAM_START + 4 * index);
+    let pc_col = offset_of!(CpuCols<u8>, pc);
+    let real_col = offset_of!(CpuCols<u8>, is_real);
+    (0..traces.traces[chip_index::CPU].height())
+        .filter(|&row| {
+            get(traces, chip_index::CPU, row, real_col) == Val::ONE
+                && get(traces, chip_index::CPU, row, pc_col) == pc
+        })
+        .collect()
+}
+
+fn assert_rejected(result: Result<zkvm::PublicValues, ZkvmError>) -> ZkvmError {
+    match result {
+        Ok(pv) => panic!("a forged proof was accepted: {pv:?}"),
+        Err(e) => e,
+    }
+}
+
+/// A forged trace must be caught by the STARK itself (constraints or bus balance), not by
+/// a later check of the claims beside the proof.
+fn assert_stark_rejected(result: Result<zkvm::PublicValues, ZkvmError>) {
+    let e = assert_rejected(result);
+    assert!(matches!(e, ZkvmError::Stark(_)), "expected a STARK rejection, got: {e}");
+}
+
+#[test]
+fn forging_hook_baseline_verifies() {
+    // The hook path with no change proves and verifies: the rejections below are the
+    // forgeries', not the hook's.
+    let fx = Fixture::new(&echo_sum());
+    let proof = fx.prove_forged(INPUT, |_| {});
+    assert_eq!(verify(fx.vk(), &proof).expect("verifies").exit_code, byte_sum(INPUT));
+}
+
+#[test]
+fn honest_proof_verifies_with_public_values() {
+    let fx = Fixture::new(&echo_sum());
+    let proof = fx.prove(INPUT);
+    let pv = verify(fx.vk(), &proof).expect("an honest proof verifies");
+    assert_eq!(pv.program_id, fx.vk().program_id());
+    assert_eq!(pv.output, INPUT);
+    assert_eq!(pv.exit_code, byte_sum(INPUT));
+    assert_eq!(pv.input_len as usize, INPUT.len());
+    assert_eq!(pv.input_digest, input_digest(INPUT).unwrap());
+    pv.check_input(INPUT).expect("the proven input is INPUT");
+    // The serialized proof round-trips and still verifies.
+    let bytes = proof.to_bytes();
+    let decoded = Proof::<DefaultConfig>::from_bytes(&bytes).expect("decodes");
+    assert_eq!(verify(fx.vk(), &decoded).expect("verifies"), pv);
+}
+
+#[test]
+fn empty_input_and_no_io_programs_verify() {
+    let fx = Fixture::new(&echo_sum());
+    let pv = verify(fx.vk(), &fx.prove(b"")).expect("verifies");
+    assert_eq!((pv.output.len(), pv.exit_code, pv.input_len), (0, 0, 0));
+    assert_eq!(pv.input_digest, input_digest(b"").unwrap());
+
+    let fx = Fixture::new(&halt_seven());
+    let pv = verify(fx.vk(), &fx.prove(b"ignored input")).expect("verifies");
+    assert_eq!(pv.exit_code, 7);
+    assert!(pv.output.is_empty());
+    // The input was never read, yet the proof commits to it.
+    pv.check_input(b"ignored input").expect("input digest committed");
+    assert!(pv.check_input(b"other input").is_err());
+}
+
+#[test]
+fn verifying_key_from_the_elf_matches_the_provers() {
+    let program = Program::from_elf(&echo_sum()).unwrap();
+    let vk = ProgramVerifyingKey::<DefaultConfig>::new(&program).unwrap();
+    let fx = Fixture::new(&echo_sum());
+    assert_eq!(vk.program_id(), fx.vk().program_id());
+    verify(&vk, &fx.prove(INPUT)).expect("verifies under an independently built key");
+}
+
+// ---- a malicious prover: one changed cell, or a skipped instruction ----
+
+#[test]
+fn changed_register_write_is_rejected() {
+    // The `ADD x18, x18, x21` of the first loop iteration writes sum + 1.
+    let fx = Fixture::new(&echo_sum());
+    let proof = fx.prove_forged(INPUT, |t| {
+        let row = cpu_rows_at(t, 13)[0];
+        let col = offset_of!(CpuCols<u8>, a);
+        let v = get(t, chip_index::CPU, row, col);
+        set(t, chip_index::CPU, row, col, v + Val::ONE);
+    });
+    assert_stark_rejected(verify(fx.vk(), &proof));
+}
+
+#[test]
+fn changed_memory_read_is_rejected() {
+    // The first `LBU` returns another byte (the load/store chip's view of the word).
+    let fx = Fixture::new(&echo_sum());
+    let proof = fx.prove_forged(INPUT, |t| {
+        let chip = chip_index::LOAD_STORE;
+        let lbu = offset_of!(LoadStoreCols<u8>, ops) + usize::from(LBU - LB);
+        let row = (0..t.traces[chip].height())
+            .find(|&row| get(t, chip, row, lbu) == Val::ONE)
+            .expect("an LBU row");
+        let col = offset_of!(LoadStoreCols<u8>, prev);
+        let v = get(t, chip, row, col);
+        set(t, chip, row, col, v + Val::ONE);
+    });
+    assert_stark_rejected(verify(fx.vk(), &proof));
+}
+
+#[test]
+fn changed_exit_code_is_rejected() {
+    // In the trace: every row's exit code and the public value say sum + 1.
+    let fx = Fixture::new(&echo_sum());
+    let proof = fx.prove_forged(INPUT, |t| {
+        let col = offset_of!(CpuCols<u8>, exit_code);
+        for row in 0..t.traces[chip_index::CPU].height() {
+            let v = get(t, chip_index::CPU, row, col);
+            set(t, chip_index::CPU, row, col, v + Val::ONE);
+        }
+        let pv = &mut t.public_values[chip_index::CPU];
+        let at = offset_of!(zkvm_machine::chips::cpu::CpuPublicValues<u8>, exit_code);
+        pv[at] += Val::ONE;
+    });
+    assert_stark_rejected(verify(fx.vk(), &proof));
+
+    // In the claim beside the proof.
+    let mut proof = fx.prove(INPUT);
+    proof.exit_code += 1;
+    let e = assert_rejected(verify(fx.vk(), &proof));
+    assert!(matches!(e, ZkvmError::ExitCodeMismatch { .. }), "{e}");
+}
+
+#[test]
+fn changed_output_is_rejected() {
+    let fx = Fixture::new(&echo_sum());
+    // The claim beside the proof: one byte, or one byte more.
+    let mut proof = fx.prove(INPUT);
+    proof.output[3] ^= 1;
+    let e = assert_rejected(verify(fx.vk(), &proof));
+    assert!(matches!(e, ZkvmError::OutputMismatch { reason: "digest" }), "{e}");
+    let mut proof = fx.prove(INPUT);
+    proof.output.push(0);
+    let e = assert_rejected(verify(fx.vk(), &proof));
+    assert!(matches!(e, ZkvmError::OutputMismatch { reason: "length" }), "{e}");
+
+    // In the proof: the output digest's public value (the honest output then mismatches).
+    let proof = fx.prove_forged(INPUT, |t| {
+        t.public_values[chip_index::OUTPUT_SPONGE][1] += Val::ONE;
+    });
+    assert_stark_rejected(verify(fx.vk(), &proof));
+}
+
+#[test]
+fn skipped_instruction_is_rejected() {
+    // Drop the CPU row of the loop's `ADD x18, x18, x21` (the rows after it move up).
+    let fx = Fixture::new(&echo_sum());
+    let proof = fx.prove_forged(INPUT, |t| {
+        let row = cpu_rows_at(t, 13)[0];
+        let trace = &mut t.traces[chip_index::CPU];
+        let w = trace.width();
+        let h = trace.height();
+        trace.values.copy_within((row + 1) * w..h * w, row * w);
+    });
+    assert_stark_rejected(verify(fx.vk(), &proof));
+}
+
+// ---- tampered proofs ----
+
+#[test]
+fn flipped_proof_bytes_are_rejected_without_panic() {
+    let fx = Fixture::new(&echo_sum());
+    let bytes = fx.prove(INPUT).to_bytes();
+    let mut rejected = 0;
+    // Every header byte, then a spread over the body.
+    let positions: Vec<usize> =
+        (0..64).chain((64..bytes.len()).step_by(bytes.len() / 120)).collect();
+    for &at in &positions {
+        let mut forged = bytes.clone();
+        forged[at] ^= 0x5a;
+        let result = Proof::<DefaultConfig>::from_bytes(&forged).and_then(|p| verify(fx.vk(), &p));
+        match result {
+            Err(_) => rejected += 1,
+            Ok(pv) => {
+                // A flip inside the output claim that is also the proven digest is
+                // impossible; any acceptance is a soundness bug.
+                panic!("flip at byte {at} accepted: {pv:?}")
+            }
+        }
+    }
+    assert_eq!(rejected, positions.len());
+    // Truncated proofs.
+    for len in [0, 7, 47, 48, bytes.len() / 2, bytes.len() - 1] {
+        assert!(Proof::<DefaultConfig>::from_bytes(&bytes[..len]).is_err(), "truncated to {len}");
+    }
+}
+
+#[test]
+fn swapped_public_values_are_rejected() {
+    // Two runs of one program on different inputs: the second's public values (input
+    // digest and length, output digest, exit code) moved into the first's proof.
+    let fx = Fixture::new(&echo_sum());
+    let a = fx.prove(INPUT);
+    let b = fx.prove(b"another input");
+    let mut forged = fx.prove(INPUT);
+    forged.machine.public_values = b.machine.public_values.clone();
+    forged.output = b.output.clone();
+    forged.exit_code = b.exit_code;
+    assert_stark_rejected(verify(fx.vk(), &forged));
+    // One chip's only: the input sponge's.
+    let mut forged = a;
+    forged.machine.public_values[chip_index::INPUT_SPONGE] =
+        b.machine.public_values[chip_index::INPUT_SPONGE].clone();
+    assert_stark_rejected(verify(fx.vk(), &forged));
+}
+
+#[test]
+fn proof_for_another_program_is_rejected() {
+    let echo = Fixture::new(&echo_sum());
+    let seven = Fixture::new(&halt_seven());
+    let proof = seven.prove(b"");
+    let e = assert_rejected(verify(echo.vk(), &proof));
+    assert!(matches!(e, ZkvmError::ProgramMismatch { .. }), "{e}");
+    // With the header's program id rewritten: the preprocessed commitment differs.
+    let mut proof = seven.prove(b"");
+    proof.program_id = echo.vk().program_id();
+    assert_stark_rejected(verify(echo.vk(), &proof));
+}
+
+#[test]
+fn proof_for_another_input_is_rejected() {
+    let fx = Fixture::new(&echo_sum());
+    let pv = verify(fx.vk(), &fx.prove(INPUT)).expect("verifies");
+    let e = pv.check_input(b"the quick brown fox jumps over the lazy cat").unwrap_err();
+    assert!(matches!(e, ZkvmError::InputMismatch { .. }), "{e}");
+    assert!(pv.check_input(&INPUT[..INPUT.len() - 1]).is_err());
+}
+
+#[test]
+fn bad_requests_are_typed_errors() {
+    assert!(matches!(Program::from_elf(b"not an elf"), Err(ZkvmError::Program(_))));
+    // A program that faults (jumps to an address with no code).
+    let code = [jal(0, 4096)];
+    let elf = ElfBuilder::new(zkvm_abi::memory::PROGRAM_START)
+        .code(zkvm_abi::memory::PROGRAM_START, &code)
+        .build();
+    let fx = Fixture::new(&elf);
+    assert!(matches!(fx.prover.prove(b""), Err(ZkvmError::Fault(_))));
+}
+
+#[test]
+fn changed_input_byte_in_the_sponge_is_rejected() {
+    // The input sponge hashes one byte other than the one the program read (the digest
+    // public value recomputed to match the forged byte would need a new Poseidon2 chain:
+    // here the byte alone changes, so the `IO` bus no longer balances).
+    let fx = Fixture::new(&echo_sum());
+    let proof = fx.prove_forged(INPUT, |t| {
+        let chip = chip_index::INPUT_SPONGE;
+        let col = offset_of!(zkvm_machine::chips::io_sponge::IoSpongeCols<u8>, bytes) + 5;
+        let v = get(t, chip, 0, col);
+        set(t, chip, 0, col, v + Val::ONE);
+    });
+    assert_stark_rejected(verify(fx.vk(), &proof));
+}
