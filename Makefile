@@ -12,7 +12,7 @@ export ANVIL_BIN := $(ANVIL)
 GUEST_DIR := executor-guest/guest
 GUEST_TOOLCHAIN := $(shell sed -n 's/^channel *= *"\(.*\)"/\1/p' $(GUEST_DIR)/rust-toolchain.toml)
 
-.PHONY: setup run test test-unit spec-tests bench fmt lint clean-tools guest guest-repro
+.PHONY: setup run test test-unit spec-tests bench bench-prover fmt lint clean-tools guest guest-repro
 
 ## setup: install everything the project needs (toolchain parts, anvil, qemu-user)
 setup:
@@ -63,6 +63,17 @@ guest-repro:
 bench:
 	$(CARGO) run --release -q -p guest-tests --bin guest-figures
 	$(CARGO) run --release -q -p zkvm-emulator --bin emu-bench
+
+## bench-prover: figures, not a test: whole-program proofs (zkvm-machine's `machine` bench)
+## of an ALU loop, a memory loop and a Keccak sponge at 2^16 cycles; choose with
+## BENCH_ARGS="alu keccak 16 18" (log2 cycles 16..22). Multi-threaded Plonky3
+## (zkvm-stark/parallel: up to 1.8x faster on 2 idle cores, no loss when one is busy),
+## native CPU features, in its own target folder so the flags do not rebuild the default.
+BENCH_ARGS ?=
+bench-prover:
+	RUSTFLAGS="-C target-cpu=native" CARGO_TARGET_DIR="$${CARGO_TARGET_DIR:-target}/native" \
+		$(CARGO) bench -p zkvm-machine --features emulator,zkvm-stark/parallel --bench machine \
+		-- $(BENCH_ARGS)
 
 fmt:
 	$(CARGO) fmt --all

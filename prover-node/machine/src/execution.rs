@@ -85,6 +85,7 @@ pub mod chip_index {
 /// [`chip_index`]).
 pub fn program_machine(rom: ProgramRom) -> Vec<MachineAir> {
     let ram = RamChip::new(&rom.memory);
+    let load_store = LoadStoreChip::new(rom.code_span());
     let image = ImageChip::new(rom.memory.clone());
     vec![
         MachineAir::Cpu(CpuChip),
@@ -97,7 +98,7 @@ pub fn program_machine(rom: ProgramRom) -> Vec<MachineAir> {
         MachineAir::Byte(ByteChip),
         MachineAir::Mul(MulChip),
         MachineAir::DivRem(DivRemChip),
-        MachineAir::LoadStore(LoadStoreChip),
+        MachineAir::LoadStore(load_store),
         MachineAir::Ram(ram),
         MachineAir::Image(image),
         MachineAir::Keccak(KeccakChip),
@@ -234,7 +235,7 @@ impl ExecutionRecord {
         let lt_trace = lt::generate_trace(&lt, &mut bytes);
         let mul_trace = mul::generate_trace(&mul, &mut bytes);
         let divrem_trace = divrem::generate_trace(&divrem, &mut bytes);
-        let load_store_trace = load_store::generate_trace(&cpu.memory, &mut bytes);
+        let load_store_trace = load_store::generate_trace(&cpu.memory, rom.code_span(), &mut bytes);
         let ram_trace = cpu.ram.generate_trace(&mut bytes);
         let image_trace = image::generate_trace(&rom.memory, cpu.ram.image_rows());
         let keccak_trace = keccak::generate_trace(&cpu.keccak, &mut bytes);

@@ -10,12 +10,28 @@ use p3_lookup::InteractionBuilder;
 use super::columns::{LoadStoreCols, NUM_LOAD_STORE_COLS, op};
 use super::{TS_MEMORY, opcodes};
 use crate::bus::{Bus, ByteOp, EXECUTION_MESSAGE_WIDTH, RAM_SPACE};
-use crate::chips::memory::eval_access;
+use crate::chips::memory::{CodeSpan, eval_access};
 use crate::word::WORD_SIZE;
 
-/// The load/store chip.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct LoadStoreChip;
+/// The load/store chip of one program: the code span (word addresses) is part of the chip,
+/// so the verifying key, built from the ELF like the ROM, fixes the words no store may
+/// write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadStoreChip {
+    code: CodeSpan,
+}
+
+impl LoadStoreChip {
+    /// The load/store chip of a program whose code spans `code` (`ProgramRom::code_span`).
+    pub const fn new(code: CodeSpan) -> Self {
+        LoadStoreChip { code }
+    }
+
+    /// The code span stores are kept out of.
+    pub const fn code_span(&self) -> CodeSpan {
+        self.code
+    }
+}
 
 impl<F> BaseAir<F> for LoadStoreChip {
     fn width(&self) -> usize {
@@ -42,6 +58,7 @@ impl<AB: InteractionBuilder> Air<AB> for LoadStoreChip {
         let is_real: AB::Expr = ops.iter().map(|&x| x.into()).sum();
         builder.assert_bool(is_real.clone());
         let is_load = f(op::LB) + f(op::LH) + f(op::LW) + f(op::LBU) + f(op::LHU);
+        let is_store = f(op::SB) + f(op::SH) + f(op::SW);
         let half_load = f(op::LH) + f(op::LHU);
         let byte_load = f(op::LB) + f(op::LBU);
         let signed = f(op::LB) + f(op::LH);
@@ -151,13 +168,22 @@ impl<AB: InteractionBuilder> Air<AB> for LoadStoreChip {
         eval_access(
             builder,
             RAM_SPACE,
-            word_addr,
+            word_addr.clone(),
             prev,
             new,
             local.clk + AB::Expr::from_u32(TS_MEMORY),
             &local.access,
             is_real.clone(),
         );
+
+        // Stores write outside the code span, as the emulator faults otherwise (loads may
+        // read code).
+        // SAFETY: `word_addr` is an integer below 2^30 (its limbs are bytes and `addr_q <
+        // 64`, see above) and `is_store` is boolean (one-hot flags), as the gadget assumes;
+        // the span is the chip's, fixed by the verifying key. Sub-word stores write inside
+        // the word `addr >> 2`, so the word being outside the span is exactly the
+        // emulator's check that `[addr, addr + width)` does not overlap the code.
+        local.outside_code.eval(builder, word_addr, self.code, is_store);
 
         // Receive the access from the CPU: (opcode, value, addr, clk, 0, 0, 0).
         // SAFETY: the opcode element is the one-hot flags' opcode, a memory opcode that no

@@ -1,6 +1,6 @@
 //! Columns of the load/store chip.
 
-use crate::chips::memory::MemoryAccessCols;
+use crate::chips::memory::{MemoryAccessCols, OutsideCodeCols};
 use crate::columns::impl_columns;
 use crate::word::Word;
 
@@ -31,6 +31,9 @@ pub struct LoadStoreCols<T> {
     pub sign: T,
     /// The RAM access at `clk + 2`.
     pub access: MemoryAccessCols<T>,
+    /// Stores: the witness that the written word is outside the code span (all zero on
+    /// loads and padding rows).
+    pub outside_code: OutsideCodeCols<T>,
 }
 
 impl_columns!(LoadStoreCols, NUM_LOAD_STORE_COLS);

@@ -14,7 +14,10 @@
 //! byte), so the word address `addr / 4 = q + 2^6·addr[1] + 2^14·addr[2] + 2^22·addr[3]`
 //! is exact; rejects misaligned offsets per width, as the emulator faults on them; reads
 //! the previous word and writes the new one (`eval_access`); selects and sign-extends
-//! (byte table `MSB`) the loaded bytes; and merges a sub-word store into the previous word.
+//! (byte table `MSB`) the loaded bytes; merges a sub-word store into the previous word;
+//! and proves every stored word outside the program's code span
+//! ([`crate::chips::memory::OutsideCodeCols`]), as the emulator faults on a store there
+//! (`StoreToCode`). Loads may read code.
 //! Range bounds of the address (`MEMORY_START..MEMORY_END`) are enforced by the RAM
 //! boundary chip, which every accessed word must match.
 

@@ -15,9 +15,10 @@ use zkvm_emulator::Opcode::{self, *};
 use zkvm_emulator::asm::{ElfBuilder, addi, b, ecall, i, jal, jalr, li, r, s};
 
 use super::*;
+use crate::bus::ByteOp;
 use crate::chips::cpu::CpuCols;
 use crate::chips::cpu::tests::assert_unbalanced;
-use crate::chips::memory::MemoryAccessCols;
+use crate::chips::memory::{MemoryAccessCols, OutsideCodeCols};
 use crate::execution::chip_index::{CPU, LOAD_STORE, REGISTERS};
 use crate::execution::programs::{Run, prove_and_verify, run};
 use crate::execution::run_outcome;
@@ -355,4 +356,250 @@ fn long_memory_program_proof_verifies() {
     );
     prove_and_verify(&run.rom, &run.traces, &run.public_values).expect("a valid proof verifies");
     assert_eq!(run_outcome(&run.rom, &run.public_values[CPU]), Ok(run.exit_code));
+}
+
+// Stores and the code span.
+
+/// Where [`around_code_program`] puts its code: a page above `MEMORY_START`, so that the
+/// words just below the code are addressable.
+const HIGH_CODE: u32 = PROGRAM_START + 0x1000;
+const X5: u8 = 5;
+
+const COL_ABOVE: usize =
+    offset_of!(LoadStoreCols<u8>, outside_code) + offset_of!(OutsideCodeCols<u8>, above);
+const COL_D_LO: usize =
+    offset_of!(LoadStoreCols<u8>, outside_code) + offset_of!(OutsideCodeCols<u8>, d_lo);
+const COL_D_MID: usize =
+    offset_of!(LoadStoreCols<u8>, outside_code) + offset_of!(OutsideCodeCols<u8>, d_mid);
+const COL_D_TOP: usize =
+    offset_of!(LoadStoreCols<u8>, outside_code) + offset_of!(OutsideCodeCols<u8>, d_top);
+
+/// Stores of every width into the bytes just below the code (`SW` at `base − 4`, `SH` at
+/// `base − 2`, `SB` at `base − 1`) and just above it (`SW`, `SH`, `SB` at its end), loads
+/// of the code's first and last words (allowed), and a halt with a checksum.
+fn around_code_program() -> Vec<u8> {
+    // 4 `li`s of two words each, then the body below: its length fixes the code's end.
+    const BODY: u32 = 15;
+    let end = HIGH_CODE + 4 * (8 + BODY + 2);
+    let mut code = Vec::new();
+    code.extend(li(X3, HIGH_CODE)); // the code's first byte
+    code.extend(li(X4, end)); // one past its last byte
+    code.extend(li(X7, 0x8765_4321));
+    code.extend(li(X6, 0));
+    let body = [
+        s(Sw, X7, X3, -4), // the word just below the code
+        s(Sh, X7, X3, -2),
+        s(Sb, X4, X3, -1),
+        s(Sw, X7, X4, 0), // the word just above it
+        s(Sh, X4, X4, 2),
+        s(Sb, X3, X4, 1),
+        i(Lw, X8, X3, 0), // the code's first word
+        r(Xor, X6, X6, X8),
+        i(Lw, X8, X4, -4), // its last word
+        r(Xor, X6, X6, X8),
+        i(Lw, X8, X3, -4), // what the stores left
+        r(Add, X6, X6, X8),
+        i(Lw, X8, X4, 0),
+        r(Add, X6, X6, X8),
+        addi(reg::A0, X6, 0),
+    ];
+    assert_eq!(body.len() as u32, BODY);
+    code.extend(body);
+    code.extend([addi(reg::SYSCALL_NUMBER, 0, syscall::HALT as i32), ecall()]);
+    let elf = ElfBuilder::new(HIGH_CODE).code(HIGH_CODE, &code).build();
+    let span = crate::chips::program::ProgramRom::from_elf(&elf).unwrap().code_span();
+    assert_eq!((span.start, span.end), (HIGH_CODE >> 2, end >> 2));
+    elf
+}
+
+/// The row of the `k`-th store (`SB`, `SH` or `SW`).
+fn store_row(run: &Run, k: usize) -> usize {
+    let stores = [opcodes::SB, opcodes::SH, opcodes::SW];
+    (0..run.traces[LOAD_STORE].height())
+        .filter(|&row| {
+            stores.iter().any(|&op| {
+                let index = opcodes::ALL.iter().position(|&c| c == op).unwrap();
+                cell(&run.traces, LOAD_STORE, row, COL_OPS + index) == F::ONE
+            })
+        })
+        .nth(k)
+        .unwrap()
+}
+
+#[test]
+fn around_code_program_stores_just_outside_the_code() {
+    // The emulator runs it (no `StoreToCode`), and the witnesses are the expected
+    // distances: 0 on both sides for the words adjacent to the span.
+    let run = run(&around_code_program());
+    let span = run.rom.code_span();
+    for k in 0..6 {
+        let row = store_row(&run, k);
+        let addr = u32_at(&run, LOAD_STORE, row, COL_ADDR);
+        let above = addr >> 2 >= span.end;
+        assert_eq!(above, k >= 3, "store {k} at {addr:#x}");
+        assert_eq!(cell(&run.traces, LOAD_STORE, row, COL_ABOVE), F::from_bool(above));
+        for col in [COL_D_LO, COL_D_MID, COL_D_TOP] {
+            assert_eq!(cell(&run.traces, LOAD_STORE, row, col), F::ZERO);
+        }
+    }
+}
+
+#[test]
+#[cfg_attr(debug_assertions, ignore = "slow in debug builds; run with --release")]
+fn stores_around_the_code_and_loads_of_code_verify() {
+    let run = run(&around_code_program());
+    prove_and_verify(&run.rom, &run.traces, &run.public_values).expect("a valid proof verifies");
+    assert_eq!(run_outcome(&run.rom, &run.public_values[CPU]), Ok(run.exit_code));
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "run with --release: the debug constraint checker panics first"
+)]
+fn flipped_above_is_rejected() {
+    // The `SW` just below the code claims to be above it.
+    let run = run(&around_code_program());
+    let row = store_row(&run, 0);
+    reject_with_cell(run, row, COL_ABOVE, F::ONE);
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "run with --release: the debug constraint checker panics first"
+)]
+fn corrupt_code_distance_limb_is_rejected() {
+    // The `SW` just above the code claims a distance of 2^16 instead of 0.
+    let run = run(&around_code_program());
+    let row = store_row(&run, 3);
+    reject_with_cell(run, row, COL_D_MID, F::ONE);
+}
+
+/// Where [`indirect_store`] keeps the address it stores to.
+const POINTER: u32 = DATA;
+/// The honest store target of [`forged_store_run`]'s recorded run.
+const HONEST_TARGET: u32 = DATA + 0x40;
+/// The pcs of [`indirect_store`]'s instructions that carry the target.
+const LOAD_POINTER_PC: u32 = PROGRAM_START + 8;
+const STORE_PC: u32 = PROGRAM_START + 20;
+const LOAD_BACK_PC: u32 = PROGRAM_START + 24;
+
+/// `x3 = [POINTER]` (the ELF's data word `target`), `[x3] = 0x1234_5678` (`SW`), then a
+/// load of it back and a halt with it.
+fn indirect_store(target: u32) -> Vec<u8> {
+    let mut code = Vec::new();
+    code.extend(li(X5, POINTER)); // 0, 4
+    code.push(i(Lw, X3, X5, 0)); // 8
+    code.extend(li(X4, 0x1234_5678)); // 12, 16
+    code.push(s(Sw, X4, X3, 0)); // 20
+    code.push(i(Lw, X9, X3, 0)); // 24
+    code.extend([
+        addi(reg::A0, X9, 0),
+        addi(reg::SYSCALL_NUMBER, 0, syscall::HALT as i32),
+        ecall(),
+    ]);
+    ElfBuilder::new(PROGRAM_START)
+        .code(PROGRAM_START, &code)
+        .data(DATA, &target.to_le_bytes(), 0x1000)
+        .build()
+}
+
+/// The traces of [`indirect_store`]`(target)` for a `target` the emulator may refuse:
+/// the emulator runs `indirect_store(HONEST_TARGET)` and its record is moved to `target`
+/// (the loaded pointer and the store's and the reload's `rs1`), then every trace is
+/// generated from it against `target`'s ROM and image, so all chips agree (CPU, `ADD`,
+/// load/store, RAM boundary, image table, byte table).
+fn forged_store_run(target: u32) -> Run {
+    let mut run = run(&indirect_store(HONEST_TARGET));
+    for event in &mut run.record.cpu {
+        match event.pc {
+            LOAD_POINTER_PC => event.a = target,
+            STORE_PC | LOAD_BACK_PC => event.b = target,
+            _ => {}
+        }
+    }
+    run.rom = crate::chips::program::ProgramRom::from_elf(&indirect_store(target)).unwrap();
+    let traces = run.record.generate_traces::<F>(&run.rom);
+    run.traces = traces.traces;
+    run.public_values = traces.public_values;
+    run
+}
+
+#[test]
+#[cfg_attr(debug_assertions, ignore = "slow in debug builds; run with --release")]
+fn forged_store_baseline_verifies() {
+    // The forging machinery, moving the store to another data word: it proves, so the
+    // rejections below are the code span's.
+    let run = forged_store_run(DATA + 0x80);
+    let row = store_row(&run, 0);
+    assert_eq!(u32_at(&run, LOAD_STORE, row, COL_ADDR), DATA + 0x80);
+    prove_and_verify(&run.rom, &run.traces, &run.public_values).expect("a valid proof verifies");
+    assert_eq!(run_outcome(&run.rom, &run.public_values[CPU]), Ok(0x1234_5678));
+}
+
+#[test]
+fn the_emulator_refuses_a_store_into_code() {
+    let elf = indirect_store(PROGRAM_START + 8);
+    let err = zkvm_emulator::Emulator::run(&elf, Vec::new()).unwrap_err();
+    assert!(matches!(err, zkvm_emulator::EmuError::StoreToCode { .. }), "{err:?}");
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "run with --release: the debug constraint checker panics first"
+)]
+fn forged_store_into_code_is_rejected() {
+    // The store moved onto the code's third word, everything else consistent; trace
+    // generation fills the gadget as for a word below the code, with a distance that
+    // wraps.
+    let target = PROGRAM_START + 8;
+    let run = forged_store_run(target);
+    let row = store_row(&run, 0);
+    assert_eq!(u32_at(&run, LOAD_STORE, row, COL_ADDR), target);
+    assert!(run.rom.code_span().contains(target >> 2));
+    assert_rejected(prove_and_verify(&run.rom, &run.traces, &run.public_values));
+}
+
+/// Move one byte-table request `op(x, y)` of the run to `op(x', y')` (the table's
+/// multiplicity column), so that a changed limb leaves the `BYTE` bus balanced.
+fn move_byte_request(run: &mut Run, op: ByteOp, from: (u32, u32), to: (u32, u32)) {
+    use crate::execution::chip_index::BYTE;
+    let col = op as usize;
+    let (from, to) = (op.table_row(from.0, from.1), op.table_row(to.0, to.1));
+    let count = cell(&run.traces, BYTE, from, col);
+    assert_ne!(count, F::ZERO, "no such request");
+    set_cell(&mut run.traces, BYTE, from, col, count - F::ONE);
+    let count = cell(&run.traces, BYTE, to, col);
+    set_cell(&mut run.traces, BYTE, to, col, count + F::ONE);
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "run with --release: the debug constraint checker panics first"
+)]
+fn forged_store_into_code_with_in_range_distance_is_rejected() {
+    // The strongest forgery: the store into the code claims `above` with a distance of 0
+    // (every limb in range, the byte table's counts moved to match), so every bus
+    // balances and only the distance constraint can reject it.
+    let mut run = forged_store_run(PROGRAM_START + 8);
+    let row = store_row(&run, 0);
+    let limb =
+        |run: &Run, col| cell(run.traces.as_slice(), LOAD_STORE, row, col).as_canonical_u32();
+    let (lo, mid, top) = (limb(&run, COL_D_LO), limb(&run, COL_D_MID), limb(&run, COL_D_TOP));
+    move_byte_request(&mut run, ByteOp::U16, (lo, 0), (0, 0));
+    move_byte_request(&mut run, ByteOp::Range, (mid, 0), (0, 0));
+    move_byte_request(&mut run, ByteOp::Ltu, (top, 32), (0, 32));
+    set_cell(&mut run.traces, LOAD_STORE, row, COL_ABOVE, F::ONE);
+    for col in [COL_D_LO, COL_D_MID, COL_D_TOP] {
+        set_cell(&mut run.traces, LOAD_STORE, row, col, F::ZERO);
+    }
+    match prove_and_verify(&run.rom, &run.traces, &run.public_values) {
+        Err(zkvm_stark::VerifyError::Stark(reason)) => {
+            std::eprintln!("rejected by a constraint as expected: {reason}");
+        }
+        other => panic!("expected a constraint failure, got {other:?}"),
+    }
 }

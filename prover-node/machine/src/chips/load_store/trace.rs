@@ -10,6 +10,7 @@ use super::columns::{LoadStoreCols, NUM_LOAD_STORE_COLS, op};
 use super::opcodes;
 use crate::bus::ByteOp;
 use crate::chips::byte::ByteRecord;
+use crate::chips::memory::CodeSpan;
 use crate::chips::padded_height;
 use crate::word::Word;
 
@@ -65,14 +66,17 @@ impl LoadStoreEvent {
     }
 }
 
-/// Fill the trace and record the byte-table requests the constraints send.
+/// Fill the trace of the chip `LoadStoreChip::new(code)` and record the byte-table
+/// requests the constraints send.
 ///
 /// # Panics
 ///
 /// If an event is not a load or store, is misaligned or its values do not follow from
-/// `prev` (a bug of the caller).
+/// `prev` (a bug of the caller). A store into `code` does not panic (the emulator never
+/// records one): its trace does not prove.
 pub fn generate_trace<F: Field>(
     events: &[LoadStoreEvent],
+    code: CodeSpan,
     bytes: &mut ByteRecord,
 ) -> RowMajorMatrix<F> {
     let height = padded_height(events.len());
@@ -103,6 +107,9 @@ pub fn generate_trace<F: Field>(
             bytes.add(ByteOp::Msb, byte, 0);
         }
         cols.access.populate(e.clk + TS_MEMORY as u64, e.prev_ts, bytes);
+        if matches!(index, op::SB | op::SH | op::SW) {
+            cols.outside_code.populate(e.addr >> 2, code, bytes);
+        }
     }
     RowMajorMatrix::new(values, NUM_LOAD_STORE_COLS)
 }

@@ -13,9 +13,13 @@
 //!
 //! Why that makes every read return the last write is argued in `DESIGN.md` ("Memory
 //! consistency").
+//!
+//! Writers to RAM also prove that the word they write is outside the program's code span
+//! ([`OutsideCodeCols`], a gadget over [`CodeSpan`]), as the emulator faults otherwise.
 
 mod access;
 mod air;
+mod code_span;
 mod columns;
 mod trace;
 
@@ -24,6 +28,7 @@ mod tests;
 
 pub use access::{MemoryAccessCols, eval_access};
 pub use air::RegistersChip;
+pub use code_span::{CodeSpan, DISTANCE_LIMIT, NUM_OUTSIDE_CODE_COLS, OutsideCodeCols, WORD_LIMIT};
 pub use columns::{
     NUM_REGISTER_FINAL_COLS, NUM_REGISTER_PREPROCESSED_COLS, RegisterFinalCols,
     RegisterPreprocessedCols,

@@ -89,3 +89,57 @@ fn stale_register_read_is_rejected() {
     set_cell(&mut run.traces, CPU, reader, gap_hi_col, F::from_u64(gap >> 16));
     assert_unbalanced(prove_and_verify(&run.rom, &run.traces, &run.public_values));
 }
+
+/// The integer the gadget's limbs compose, and whether they pass its range checks.
+fn distance(cols: &OutsideCodeCols<F>) -> (u64, bool) {
+    let [lo, mid, top] = [cols.d_lo, cols.d_mid, cols.d_top].map(|x| x.as_canonical_u32() as u64);
+    (lo + (mid << 16) + (top << 24), lo < 1 << 16 && mid < 1 << 8 && top < 32)
+}
+
+#[test]
+fn outside_code_witness_is_the_distance_to_the_span() {
+    let span = CodeSpan::new(0x5000, 0x5100);
+    let cases = [
+        (0x4fff, false, 0),
+        (0x4ff0, false, 0xf),
+        (0x5100, true, 0),
+        (0x5101, true, 1),
+        (crate::chips::image::START_WORD, false, 0x5000 - 1 - crate::chips::image::START_WORD),
+        ((1 << 29) - 1, true, (1 << 29) - 1 - 0x5100),
+    ];
+    for (word, above, d) in cases {
+        let mut cols = OutsideCodeCols::<F>::default();
+        cols.populate(word, span, &mut crate::chips::byte::ByteRecord::new());
+        assert_eq!(cols.above, F::from_bool(above), "word {word:#x}");
+        assert_eq!(distance(&cols), (d as u64, true), "word {word:#x}");
+    }
+    // A word of the span gets limbs that fail the range checks (trace generation does not
+    // panic; the proof fails).
+    for word in [0x5000, 0x5080, 0x50ff] {
+        let mut cols = OutsideCodeCols::<F>::default();
+        cols.populate(word, span, &mut crate::chips::byte::ByteRecord::new());
+        assert!(!distance(&cols).1, "word {word:#x}");
+    }
+}
+
+#[test]
+fn no_in_range_distance_reaches_a_word_of_the_span() {
+    // The SAFETY argument of `OutsideCodeCols::eval`: for a word inside the span and
+    // either side, the difference the distance must equal is a field element of at least
+    // 2^29, beyond every distance the range checks admit. Spans at the edges: starting at
+    // word 0, and ending at `WORD_LIMIT`.
+    for span in [
+        CodeSpan::new(0, 3),
+        CodeSpan::new(0x5000, 0x5100),
+        CodeSpan::new(WORD_LIMIT - 5, WORD_LIMIT),
+    ] {
+        for word in [span.start, span.start + 1, span.end - 1] {
+            let w = F::from_u32(word);
+            let above = w - F::from_u32(span.end);
+            let below = F::from_u32(span.start) - F::ONE - w;
+            for diff in [above, below] {
+                assert!(diff.as_canonical_u32() >= DISTANCE_LIMIT, "word {word:#x}");
+            }
+        }
+    }
+}

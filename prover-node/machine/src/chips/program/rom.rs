@@ -143,6 +143,14 @@ impl ProgramRom {
         ((pc - self.base) / 4) as usize
     }
 
+    /// The code span in word addresses: `[base/4, base/4 + len)`, the words the emulator
+    /// refuses to write (`StoreToCode`). `base` is word-aligned (the ELF loader checks
+    /// code segments) and the code ends below [`PC_LIMIT`].
+    pub fn code_span(&self) -> crate::chips::memory::CodeSpan {
+        let start = self.base >> 2;
+        crate::chips::memory::CodeSpan::new(start, start + self.instructions.len() as u32)
+    }
+
     /// Height of the ROM chip's trace.
     pub fn height(&self) -> usize {
         crate::chips::padded_height(self.instructions.len())
