@@ -73,6 +73,11 @@ pub trait ZkvmConfig: MachineConfig + Sized {
         vk: &VerifyingKey<Self, MachineAir>,
         proof: &MachineProof<Self>,
     ) -> Result<(), zkvm_stark::VerifyError>;
+    /// `zkvm_stark::MachineShape::of` for this configuration.
+    fn machine_shape(
+        vk: &VerifyingKey<Self, MachineAir>,
+        log_rows: usize,
+    ) -> zkvm_stark::MachineShape;
 }
 
 macro_rules! impl_zkvm_config {
@@ -99,6 +104,13 @@ macro_rules! impl_zkvm_config {
                 proof: &MachineProof<Self>,
             ) -> Result<(), zkvm_stark::VerifyError> {
                 zkvm_stark::verify_machine(self, vk, proof)
+            }
+
+            fn machine_shape(
+                vk: &VerifyingKey<Self, MachineAir>,
+                log_rows: usize,
+            ) -> zkvm_stark::MachineShape {
+                zkvm_stark::MachineShape::of(vk, log_rows)
             }
         }
     };
@@ -179,6 +191,12 @@ impl<SC: ZkvmConfig> ProgramVerifyingKey<SC> {
     /// The STARK verifying key.
     pub fn stark_key(&self) -> &VerifyingKey<SC, MachineAir> {
         &self.vk
+    }
+
+    /// Conjectured and provable security of proofs under this key whose tallest trace has
+    /// `2^log_rows` rows (the DEEP, LogUp and batching terms weaken as traces grow).
+    pub fn security(&self, log_rows: usize) -> zkvm_stark::SecurityReport {
+        zkvm_stark::security_report(&SC::PARAMS, &SC::machine_shape(&self.vk, log_rows))
     }
 }
 
