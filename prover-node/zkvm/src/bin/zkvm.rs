@@ -1,0 +1,147 @@
+//! `zkvm`: prove that an RV32IM program ran on an input, and verify such a proof.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+use zkvm::{DefaultConfig, Program, ProgramVerifyingKey, Proof, Prover, ZkvmError, verify};
+
+#[derive(Parser)]
+#[command(
+    name = "zkvm",
+    about = "Prove that an RV32IM program ran to HALT on an input, and verify such a proof",
+    long_about = "Prove that an RV32IM program (an ELF built for the zkVM's ABI: syscalls in t0, \
+                  INPUT_LEN / READ_INPUT / COMMIT_OUTPUT / KECCAK_PERMUTE / HALT) ran to HALT on an \
+                  input, and verify such a proof.\n\n\
+                  A verified proof establishes: the program id (code, initial memory, entry point \
+                  under the STARK configuration), the input's length and Poseidon2 digest, the \
+                  committed output bytes and the exit code. One proof holds at most 2^22 - 2 cycles \
+                  (continuations come with block proving).",
+    after_help = "Examples:\n  \
+        make guest    # builds the small programs keccak-io and fib\n  \
+        zkvm prove --elf executor-guest/guest/target/riscv32im-risc0-zkvm-elf/release/keccak-io \\\n      \
+          --input msg.bin --out keccak.proof\n  \
+        zkvm verify --elf executor-guest/guest/target/riscv32im-risc0-zkvm-elf/release/keccak-io \\\n      \
+          --proof keccak.proof --input msg.bin"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the program on the input and prove the run; writes the proof file.
+    Prove {
+        /// The program (RV32IM ELF).
+        #[arg(long)]
+        elf: PathBuf,
+        /// The input bytes (default: empty).
+        #[arg(long)]
+        input: Option<PathBuf>,
+        /// Where to write the proof.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Check a proof against the program; prints what it proves.
+    Verify {
+        /// The program (RV32IM ELF) the proof must be for.
+        #[arg(long)]
+        elf: PathBuf,
+        /// The proof file.
+        #[arg(long)]
+        proof: PathBuf,
+        /// If given, also check that the proof is for exactly this input.
+        #[arg(long)]
+        input: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Zkvm(#[from] ZkvmError),
+}
+
+fn read(path: &PathBuf) -> Result<Vec<u8>, CliError> {
+    std::fs::read(path).map_err(|source| CliError::Io { path: path.clone(), source })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    match cli.command {
+        Command::Prove { elf, input, out } => {
+            let program = Program::from_elf(&read(&elf)?)?;
+            let input = input.as_ref().map(read).transpose()?.unwrap_or_default();
+            let started = Instant::now();
+            let prover = Prover::<DefaultConfig>::new(&program)?;
+            let setup_s = started.elapsed().as_secs_f64();
+            let (proof, stats) = prover.prove_with_stats(&input)?;
+            let bytes = proof.to_bytes();
+            std::fs::write(&out, &bytes)
+                .map_err(|source| CliError::Io { path: out.clone(), source })?;
+            let cells = stats.cells();
+            println!("program   {}", prover.verifying_key().program_id());
+            println!("cycles    {}", stats.cycles);
+            println!(
+                "time      setup {setup_s:.2} s, emulate {:.2} s, traces {:.2} s, prove {:.2} s",
+                stats.emulate_s, stats.trace_s, stats.prove_s
+            );
+            println!(
+                "speed     {:.0} cycles/s (traces + prove), {:.2e} cells/s, {:.0} cells/cycle",
+                stats.cycles as f64 / (stats.trace_s + stats.prove_s),
+                cells as f64 / stats.prove_s,
+                cells as f64 / stats.cycles.max(1) as f64
+            );
+            let log_rows =
+                stats.traces.iter().map(|&(_, _, h)| h).max().unwrap_or(1).trailing_zeros()
+                    as usize;
+            println!("security  {}", prover.verifying_key().security(log_rows));
+            println!("output    {} bytes: {}", proof.output.len(), hex(&proof.output));
+            println!("exit code {}", proof.exit_code);
+            println!("proof     {} bytes -> {}", bytes.len(), out.display());
+            Ok(())
+        }
+        Command::Verify { elf, proof, input } => {
+            let program = Program::from_elf(&read(&elf)?)?;
+            let vk = ProgramVerifyingKey::<DefaultConfig>::new(&program)?;
+            let proof = Proof::<DefaultConfig>::from_bytes(&read(&proof)?)?;
+            let started = Instant::now();
+            let public = verify(&vk, &proof)?;
+            let verify_ms = started.elapsed().as_secs_f64() * 1e3;
+            if let Some(input) = input {
+                public.check_input(&read(&input)?)?;
+            }
+            println!("accepted: program {}", public.program_id);
+            println!(
+                "input     {} bytes, digest {}",
+                public.input_len,
+                hex(&words(&public.input_digest))
+            );
+            println!("output    {} bytes: {}", public.output.len(), hex(&public.output));
+            println!("exit code {}", public.exit_code);
+            println!("verified  in {verify_ms:.1} ms");
+            Ok(())
+        }
+    }
+}
+
+fn words(w: &[u32; 8]) -> Vec<u8> {
+    w.iter().flat_map(|x| x.to_be_bytes()).collect()
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("rejected: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
