@@ -67,12 +67,11 @@ bench:
 ## bench-prover: figures, not a test: whole-program proofs (zkvm-machine's `machine` bench)
 ## of an ALU loop, a memory loop and a Keccak sponge at 2^16 cycles; choose with
 ## BENCH_ARGS="alu keccak 16 18" (log2 cycles 16..22). Multi-threaded Plonky3
-## (zkvm-stark/parallel: up to 1.8x faster on 2 idle cores, no loss when one is busy),
-## native CPU features, in its own target folder so the flags do not rebuild the default.
+## (zkvm-stark/parallel: up to 1.8x faster on 2 idle cores, no loss when one is busy);
+## native CPU features come from .cargo/config.toml like every host build.
 BENCH_ARGS ?=
 bench-prover:
-	RUSTFLAGS="-C target-cpu=native" CARGO_TARGET_DIR="$${CARGO_TARGET_DIR:-target}/native" \
-		$(CARGO) bench -p zkvm-machine --features emulator,zkvm-stark/parallel --bench machine \
+	$(CARGO) bench -p zkvm-machine --features emulator,zkvm-stark/parallel --bench machine \
 		-- $(BENCH_ARGS)
 
 fmt:
