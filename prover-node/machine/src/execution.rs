@@ -85,7 +85,8 @@ pub mod chip_index {
 /// [`chip_index`]).
 pub fn program_machine(rom: ProgramRom) -> Vec<MachineAir> {
     let ram = RamChip::new(&rom.memory);
-    let load_store = LoadStoreChip::new(rom.code_span());
+    let code = rom.code_span();
+    let load_store = LoadStoreChip::new(code);
     let image = ImageChip::new(rom.memory.clone());
     vec![
         MachineAir::Cpu(CpuChip),
@@ -101,10 +102,10 @@ pub fn program_machine(rom: ProgramRom) -> Vec<MachineAir> {
         MachineAir::LoadStore(load_store),
         MachineAir::Ram(ram),
         MachineAir::Image(image),
-        MachineAir::Keccak(KeccakChip),
+        MachineAir::Keccak(KeccakChip::new(code)),
         MachineAir::NoopSyscall(NoopSyscallChip),
         MachineAir::IoCall(IoCallChip),
-        MachineAir::IoBytes(IoBytesChip),
+        MachineAir::IoBytes(IoBytesChip::new(code)),
         MachineAir::IoSponge(IoSpongeChip { stream: Stream::Input }),
         MachineAir::IoSponge(IoSpongeChip { stream: Stream::Output }),
     ]
@@ -235,15 +236,16 @@ impl ExecutionRecord {
         let lt_trace = lt::generate_trace(&lt, &mut bytes);
         let mul_trace = mul::generate_trace(&mul, &mut bytes);
         let divrem_trace = divrem::generate_trace(&divrem, &mut bytes);
-        let load_store_trace = load_store::generate_trace(&cpu.memory, rom.code_span(), &mut bytes);
+        let code = rom.code_span();
+        let load_store_trace = load_store::generate_trace(&cpu.memory, code, &mut bytes);
         let ram_trace = cpu.ram.generate_trace(&mut bytes);
         let image_trace = image::generate_trace(&rom.memory, cpu.ram.image_rows());
-        let keccak_trace = keccak::generate_trace(&cpu.keccak, &mut bytes);
+        let keccak_trace = keccak::generate_trace(&cpu.keccak, code, &mut bytes);
         let noop_syscall_trace = noop_syscall::generate_trace(&cpu.noop_syscalls);
         let input_len = u32::try_from(self.input.len()).expect("input below 2^32 bytes");
         let (io_call_trace, io_call_public_values) =
             io::call::generate_trace(&cpu.io, input_len, &mut bytes);
-        let io_bytes_trace = io::bytes::generate_trace(&cpu.io, &self.input, &mut bytes);
+        let io_bytes_trace = io::bytes::generate_trace(&cpu.io, &self.input, code, &mut bytes);
         let read_len = self.input_read_len() as usize;
         let reads: Vec<bool> = (0..self.input.len()).map(|q| q < read_len).collect();
         let (input_sponge_trace, input_sponge_public_values) =
@@ -415,6 +417,8 @@ pub fn io_outcome<F: PrimeField64>(public_values: &[Vec<F>]) -> Result<IoOutcome
     Ok(IoOutcome { input_len, io_call_input_len, input_digest, output_len, output_digest })
 }
 
+#[cfg(test)]
+mod code_span_tests;
 #[cfg(test)]
 pub(crate) mod programs;
 #[cfg(test)]

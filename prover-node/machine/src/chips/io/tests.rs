@@ -84,18 +84,28 @@ fn call_requests(c: &IoCallCols<F>) -> Vec<Request> {
     ]
 }
 
-/// The byte-table requests of an IO bytes row (none on padding rows).
+/// The byte-table requests of an IO bytes row (none on padding rows; an input row's
+/// include the code-span witness's).
 fn bytes_requests(c: &IoBytesCols<F>) -> Vec<Request> {
     if c.is_real == F::ZERO {
         return Vec::new();
     }
     let n = c.new.0.map(u);
-    alloc::vec![
+    let mut requests = alloc::vec![
         (ByteOp::Range, n[0], n[1]),
         (ByteOp::Range, n[2], n[3]),
         (ByteOp::U16, u(c.access.gap_lo), 0),
         (ByteOp::Range, u(c.access.gap_hi), 0),
-    ]
+    ];
+    if c.stream == F::ZERO {
+        let d = &c.outside_code;
+        requests.extend([
+            (ByteOp::U16, u(d.d_lo), 0),
+            (ByteOp::Range, u(d.d_mid), 0),
+            (ByteOp::Ltu, u(d.d_top), 32),
+        ]);
+    }
+    requests
 }
 
 /// Add `delta` to the byte table's multiplicity of each request.
@@ -275,6 +285,6 @@ fn forging_helpers_baseline_verifies() {
 fn widths_are_the_documented_ones() {
     // DESIGN.md ("As built (IO syscalls)") gives these widths.
     assert_eq!(super::call::NUM_IO_CALL_COLS, 45);
-    assert_eq!(NUM_IO_BYTES_COLS, 23);
+    assert_eq!(NUM_IO_BYTES_COLS, 27);
     assert_eq!(crate::bus::Bus::IoTransfer.message_width(), Some(6));
 }

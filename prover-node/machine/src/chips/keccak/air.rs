@@ -10,15 +10,38 @@ use p3_keccak_air::{KeccakAir, KeccakCols, NUM_KECCAK_COLS, U64_LIMBS};
 use p3_lookup::InteractionBuilder;
 
 use super::columns::{KeccakPermuteCols, NUM_KECCAK_PERMUTE_COLS};
-use super::{ROWS_PER_PERMUTATION, TS_MEMORY, slot_word, word_limb};
+use super::{ROWS_PER_PERMUTATION, TS_MEMORY, overlapping_pointers, slot_word, word_limb};
 use crate::bus::{Bus, ByteOp, RAM_SPACE};
-use crate::chips::memory::eval_access;
+use crate::chips::memory::{CodeSpan, eval_access};
 use crate::prefix_builder::PrefixBuilder;
 use crate::word::WORD_SIZE;
 
-/// The `KECCAK_PERMUTE` precompile: 24 rows per permutation (see the module docs).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct KeccakChip;
+/// The `KECCAK_PERMUTE` precompile of one program: 24 rows per permutation (see the module
+/// docs). The code span (word addresses) is part of the chip, so the verifying key, built
+/// from the ELF like the ROM, fixes the words no permutation may write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeccakChip {
+    code: CodeSpan,
+}
+
+impl KeccakChip {
+    /// The Keccak chip of a program whose code spans `code` (`ProgramRom::code_span`).
+    pub const fn new(code: CodeSpan) -> Self {
+        KeccakChip { code }
+    }
+
+    /// A chip that refuses no state (an empty code span), for the tests that prove the
+    /// chip with a harness instead of a program.
+    #[cfg(test)]
+    pub(crate) const fn without_code() -> Self {
+        KeccakChip::new(CodeSpan::new(0, 0))
+    }
+
+    /// The code span the states are kept out of.
+    pub const fn code_span(&self) -> CodeSpan {
+        self.code
+    }
+}
 
 impl<F> BaseAir<F> for KeccakChip {
     fn width(&self) -> usize {
@@ -110,7 +133,8 @@ impl<AB: InteractionBuilder> Air<AB> for KeccakChip {
         // plus `w < 50`, below p without reduction (the RAM boundary rejects addresses past
         // the memory's end, as the emulator does).
         builder.assert_eq(local.ptr[0], local.ptr_q * AB::Expr::from_u8(4));
-        let first_call_row: AB::Expr = local.is_real * first_round;
+        builder.assert_eq(local.is_call, local.is_real * first_round);
+        let first_call_row: AB::Expr = local.is_call.into();
         Bus::Byte.send(
             builder,
             [
@@ -126,6 +150,23 @@ impl<AB: InteractionBuilder> Air<AB> for KeccakChip {
             + local.ptr[1] * AB::Expr::from_u32(1 << 6)
             + local.ptr[2] * AB::Expr::from_u32(1 << 14)
             + local.ptr[3] * AB::Expr::from_u32(1 << 22);
+
+        // The state's 50 words miss the code, as the emulator faults otherwise
+        // (`StoreToCode`): checked once per permutation, on its round-0 row.
+        // SAFETY: the words `[p, p + 50)` (`p = ptr / 4`) meet the code `[start, end)` iff
+        // `p < end` and `p + 49 ≥ start`, i.e. iff `p ∈ [start − 49, end)` (`[0, end)` when
+        // `start < 49`: every `p ≥ 0` then has `p + 49 ≥ start`), which is
+        // `overlapping_pointers(code)`; the span is the chip's, fixed by the verifying key.
+        // The pointer is word-aligned (above), so the words are exactly the emulator's bytes
+        // `[ptr, ptr + 200)`. The gadget's assumptions hold: `is_call` is boolean (a product
+        // of booleans) and `p` is an integer below 2^30 (above). Its degree is 3 because
+        // `is_call` is a column, not the degree-2 product it equals.
+        local.outside_code.eval(
+            builder,
+            base_word.clone(),
+            overlapping_pointers(self.code),
+            first_call_row.clone(),
+        );
 
         // The round-0 row of a real permutation takes its call off the SYSCALL bus:
         // `(KECCAK_PERMUTE, a0 = ptr, result 0, clk)`.

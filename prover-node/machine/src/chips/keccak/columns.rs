@@ -2,7 +2,7 @@
 
 use p3_keccak_air::{KeccakCols, U64_LIMBS};
 
-use crate::chips::memory::MemoryAccessCols;
+use crate::chips::memory::{MemoryAccessCols, OutsideCodeCols};
 use crate::columns::impl_columns;
 use crate::word::Word;
 
@@ -25,6 +25,13 @@ pub struct KeccakPermuteCols<T> {
     pub ptr: Word<T>,
     /// `ptr[0] / 4`: the low limb of the state's word address (a byte).
     pub ptr_q: T,
+    /// `is_real · step_flags[0]`: `1` on the round-0 row of a real permutation, the row
+    /// that answers the call and checks the pointer against the code span.
+    pub is_call: T,
+    /// On `is_call` rows: the witness that the state's 50 words miss the code, i.e. that
+    /// `ptr / 4` is outside [`super::overlapping_pointers`] of the code span (all zero on
+    /// other rows).
+    pub outside_code: OutsideCodeCols<T>,
     /// The permutation's output (the state after round 23), `[y][x][limb]` with 16-bit
     /// limbs as the keccak-air orders lanes; constant over the permutation's rows.
     pub output: [[[T; U64_LIMBS]; 5]; 5],

@@ -9,6 +9,10 @@
 //!
 //! * the call: `is_real`, `clk`, the pointer `ptr` (the limbs of `a0`) and `ptr_q =
 //!   ptr[0] / 4`, all constant over the permutation's 24 rows;
+//! * on the round-0 row of a real permutation (`is_call`): the witness that the 50 state
+//!   words miss the program's code span ([`crate::chips::memory::OutsideCodeCols`] on
+//!   `ptr / 4` against [`overlapping_pointers`]), as the emulator faults on a
+//!   `KECCAK_PERMUTE` whose state overlaps the code (`StoreToCode`);
 //! * `output`: the permutation's result (after round 23) as 16-bit limbs, bound to the
 //!   keccak-air's final state on the round-23 row and carried back, constant, to every
 //!   row of the permutation;
@@ -50,6 +54,8 @@ pub use trace::{KeccakPermuteEvent, generate_trace};
 #[cfg(test)]
 pub(crate) use harness::{HarnessCols, KeccakHarnessChip, harness_trace};
 
+use crate::chips::memory::CodeSpan;
+
 /// Number of rounds, hence rows, of one permutation.
 pub const ROWS_PER_PERMUTATION: usize = p3_keccak_air::NUM_ROUNDS;
 
@@ -59,6 +65,14 @@ pub const STATE_WORDS: usize = zkvm_abi::syscall::KECCAK_STATE_WORDS;
 /// Timestamp offset (from the call's `clk`) of the state's accesses, as the emulator
 /// records them (`SUB_MEMORY`: no load or store happens in an `ECALL` cycle).
 pub const TS_MEMORY: u32 = 2;
+
+/// The state pointers (word addresses `ptr / 4`) whose 50 words overlap `code`: `[start −
+/// 49, end)`, from 0 when the code starts below word 49.
+///
+/// The words `[p, p + 50)` meet `[start, end)` iff `p < end` and `p + 49 ≥ start`.
+pub const fn overlapping_pointers(code: CodeSpan) -> CodeSpan {
+    CodeSpan::new(code.start.saturating_sub(STATE_WORDS as u32 - 1), code.end)
+}
 
 /// The state word slot `slot` of the round-`round` row accesses, if any: `round + 24·slot`.
 pub const fn slot_word(round: usize, slot: usize) -> Option<usize> {

@@ -23,7 +23,7 @@ use zkvm_stark::{
 use super::*;
 use crate::MachineAir;
 use crate::chips::byte::{ByteChip, ByteRecord};
-use crate::chips::memory::MemoryAccessCols;
+use crate::chips::memory::{CodeSpan, MemoryAccessCols, OutsideCodeCols};
 use crate::testing::{F, assert_rejected, cell, set_cell};
 
 /// Index of each chip in [`machine`].
@@ -39,7 +39,7 @@ const ZERO_STATE_LANE_0: u64 = 0xF125_8F79_40E1_DDE7;
 fn machine() -> Vec<MachineAir> {
     vec![
         MachineAir::KeccakHarness(KeccakHarnessChip),
-        MachineAir::Keccak(KeccakChip),
+        MachineAir::Keccak(KeccakChip::without_code()),
         MachineAir::Byte(ByteChip),
     ]
 }
@@ -87,7 +87,7 @@ fn recorded_events(states: &[[u64; 25]]) -> Vec<KeccakPermuteEvent> {
 /// The traces of [`machine`] for `events`.
 fn machine_traces(events: &[KeccakPermuteEvent]) -> Vec<RowMajorMatrix<F>> {
     let mut bytes = ByteRecord::new();
-    let keccak = generate_trace::<F>(events, &mut bytes);
+    let keccak = generate_trace::<F>(events, KeccakChip::without_code().code_span(), &mut bytes);
     vec![harness_trace(events), keccak, bytes.generate_trace()]
 }
 
@@ -114,6 +114,9 @@ fn prove_and_verify(traces: &[RowMajorMatrix<F>]) -> Result<(), VerifyError> {
 fn slot_col(slot: usize, field: usize) -> usize {
     offset_of!(KeccakPermuteCols<u8>, slots) + slot * size_of::<KeccakSlotCols<u8>>() + field
 }
+
+/// First column of the code-span witness.
+const OUTSIDE_CODE: usize = offset_of!(KeccakPermuteCols<u8>, outside_code);
 
 /// Column of a field of the keccak-air's columns.
 fn keccak_col(field: usize) -> usize {
@@ -150,6 +153,20 @@ fn columns_are_keccak_air_then_the_call() {
         }
     }
     assert_eq!(seen, [1; STATE_WORDS]);
+}
+
+#[test]
+fn overlapping_pointers_are_the_states_that_meet_the_code() {
+    // The SAFETY argument of the chip's code-span check, exhaustively on small spans
+    // (empty, at 0, below and at word 49, and away from 0).
+    for (start, end) in [(0, 0), (0, 3), (10, 12), (48, 49), (49, 60), (100, 101), (200, 230)] {
+        let code = CodeSpan::new(start, end);
+        let pointers = overlapping_pointers(code);
+        for p in 0..300 {
+            let meets = (p..p + STATE_WORDS as u32).any(|w| code.contains(w));
+            assert_eq!(pointers.contains(p), meets, "state at word {p}, code {code:?}");
+        }
+    }
 }
 
 #[test]
@@ -318,6 +335,8 @@ fn moved_state_is_rejected() {
         let old = cell(&traces, KECCAK, row(1, r), ptr0);
         set_cell(&mut traces, KECCAK, row(1, r), ptr0, old + F::from_u8(4));
     }
+    // The distance to the (empty) code span grows with the pointer.
+    bump(&mut traces, KECCAK, row(1, 0), OUTSIDE_CODE + offset_of!(OutsideCodeCols<u8>, d_lo));
     let result = prove_and_verify(&traces);
     assert!(matches!(result, Err(VerifyError::Lookup(_))), "got {result:?}");
 }
@@ -378,11 +397,16 @@ fn stale_access_timestamp_is_rejected() {
     ignore = "run with --release: the debug constraint checker panics first"
 )]
 fn permutation_without_syscall_is_rejected() {
-    // Padding permutation 7 turns real, with its accesses filled in consistently (state at
-    // address 0, clk 0, every word's previous access at 0): every constraint holds, but no
-    // call was sent and no such memory exists.
+    // Padding permutation 7 turns real, with its call row and accesses filled in
+    // consistently (state at address 0, above the empty code span at distance 0; clk 0;
+    // every word's previous access at 0): every constraint holds, but no call was sent and
+    // no such memory exists.
     let (_, mut traces) = valid_traces();
     let is_real = offset_of!(KeccakPermuteCols<u8>, is_real);
+    let is_call = offset_of!(KeccakPermuteCols<u8>, is_call);
+    let above = OUTSIDE_CODE + offset_of!(OutsideCodeCols<u8>, above);
+    set_cell(&mut traces, KECCAK, row(7, 0), is_call, F::ONE);
+    set_cell(&mut traces, KECCAK, row(7, 0), above, F::ONE);
     for round in 0..ROWS_PER_PERMUTATION {
         let r = row(7, round);
         set_cell(&mut traces, KECCAK, r, is_real, F::ONE);

@@ -10,9 +10,12 @@ use p3_matrix::Matrix;
 use p3_matrix::dense::RowMajorMatrix;
 
 use super::columns::{KeccakPermuteCols, NUM_KECCAK_PERMUTE_COLS, NUM_SLOTS};
-use super::{ROWS_PER_PERMUTATION, STATE_WORDS, TS_MEMORY, slot_word, word_limb};
+use super::{
+    ROWS_PER_PERMUTATION, STATE_WORDS, TS_MEMORY, overlapping_pointers, slot_word, word_limb,
+};
 use crate::bus::ByteOp;
 use crate::chips::byte::ByteRecord;
+use crate::chips::memory::CodeSpan;
 use crate::word::Word;
 
 /// One `KECCAK_PERMUTE` call, in plain integers.
@@ -76,15 +79,19 @@ pub fn events_from_chunk(chunk: &zkvm_emulator::ExecutionChunk) -> Vec<KeccakPer
         .collect()
 }
 
-/// The chip's trace: 24 rows per event, in order, then padding permutations (all-zero
-/// state, `is_real = 0`) up to a power of two; records the byte-table requests.
+/// The trace of the chip `KeccakChip::new(code)`: 24 rows per event, in order, then
+/// padding permutations (all-zero state, `is_real = 0`) up to a power of two; records the
+/// byte-table requests.
 ///
 /// # Panics
 ///
 /// If an event's output is not Keccak-f\[1600\] of its input, its pointer is misaligned, or
-/// a word's previous access is not before the call (bugs of whoever built the events).
+/// a word's previous access is not before the call (bugs of whoever built the events). A
+/// state overlapping `code` does not panic (the emulator never records one): its trace does
+/// not prove.
 pub fn generate_trace<F: PrimeField64>(
     events: &[KeccakPermuteEvent],
+    code: CodeSpan,
     bytes: &mut ByteRecord,
 ) -> RowMajorMatrix<F> {
     // 1. The keccak-air's rows (one all-zero padding permutation when there is no call, so
@@ -133,7 +140,9 @@ pub fn generate_trace<F: PrimeField64>(
             cols.ptr = Word::from_u32(event.ptr);
             cols.ptr_q = F::from_u32((event.ptr & 0xff) >> 2);
             if round == 0 {
+                cols.is_call = F::ONE;
                 bytes.add(ByteOp::Range, (event.ptr & 0xff) >> 2, 0);
+                cols.outside_code.populate(event.ptr >> 2, overlapping_pointers(code), bytes);
             }
         }
         let word_of = |state: &[[[F; U64_LIMBS]; 5]; 5], w: usize| -> u32 {

@@ -12,8 +12,9 @@
 //! ```
 //!
 //! (`d_lo` a `U16`, `d_mid` a byte, `d_top < 32`), as the RAM boundary decomposes its
-//! address differences. Users: the load/store chip (every `SB`, `SH`, `SW`); IO writes
-//! (`READ_INPUT`) are meant to reuse it per written word.
+//! address differences. Users: the load/store chip (every `SB`, `SH`, `SW`), the IO bytes
+//! chip (every word a `READ_INPUT` writes) and the Keccak chip (each permutation's state
+//! pointer, against the span widened by [`crate::chips::keccak::overlapping_pointers`]).
 
 use p3_field::{Field, PrimeCharacteristicRing};
 use p3_lookup::InteractionBuilder;

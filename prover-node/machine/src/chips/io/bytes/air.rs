@@ -11,12 +11,28 @@ use p3_lookup::InteractionBuilder;
 use super::columns::{IoBytesCols, NUM_IO_BYTES_COLS};
 use crate::bus::{Bus, ByteOp, IO_INPUT_STREAM, IO_OUTPUT_STREAM, RAM_SPACE, send_byte};
 use crate::chips::io::{IO_TRANSFER_MESSAGE_WIDTH, TS_IO};
-use crate::chips::memory::eval_access;
+use crate::chips::memory::{CodeSpan, eval_access};
 use crate::word::WORD_SIZE;
 
-/// The IO bytes chip.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct IoBytesChip;
+/// The IO bytes chip of one program: the code span (word addresses) is part of the chip,
+/// so the verifying key, built from the ELF like the ROM, fixes the words no `READ_INPUT`
+/// may write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IoBytesChip {
+    code: CodeSpan,
+}
+
+impl IoBytesChip {
+    /// The IO bytes chip of a program whose code spans `code` (`ProgramRom::code_span`).
+    pub const fn new(code: CodeSpan) -> Self {
+        IoBytesChip { code }
+    }
+
+    /// The code span input transfers are kept out of.
+    pub const fn code_span(&self) -> CodeSpan {
+        self.code
+    }
+}
 
 impl<F> BaseAir<F> for IoBytesChip {
     fn width(&self) -> usize {
@@ -46,9 +62,9 @@ impl<AB: InteractionBuilder> Air<AB> for IoBytesChip {
         let mask: [AB::Expr; WORD_SIZE] = local.mask.map(Into::into);
         let moved: AB::Expr = mask.iter().cloned().sum();
 
-        // The flags and the mask are boolean; only real rows have a first-row flag or a
-        // mask bit, so padding rows send and receive nothing; real rows come first, and the
-        // trace's first row, if real, starts a call.
+        // The flags and the mask are boolean; only real rows have a first-row flag, the
+        // output stream or a mask bit, so padding rows send and receive nothing; real rows
+        // come first, and the trace's first row, if real, starts a call.
         // SAFETY: with the transition below, every real row is a call's first row or
         // continues the call of the real row above it, so every real row belongs to a call
         // whose first row received an `IO_TRANSFER` message.
@@ -56,6 +72,7 @@ impl<AB: InteractionBuilder> Air<AB> for IoBytesChip {
         builder.assert_bool(local.is_first);
         builder.assert_bool(local.stream);
         builder.assert_zero(local.is_first * (one.clone() - is_real.clone()));
+        builder.assert_zero(local.stream * (one.clone() - is_real.clone()));
         for &m in &local.mask {
             builder.assert_bool(m);
             builder.assert_zero(m * (one.clone() - is_real.clone()));
@@ -163,11 +180,6 @@ impl<AB: InteractionBuilder> Air<AB> for IoBytesChip {
         // touches each word once (the words of its rows are distinct), so the timestamps of
         // every RAM word stay distinct: loads and stores use clk + 2 of their own cycles,
         // Keccak of its own ECALLs.
-        // TODO(code-span): a `READ_INPUT` must not write into the code span (the emulator
-        // faults with `StoreToCode`): one range check per written word (`stream = 0`)
-        // against the code span, with the reusable gadget the load/store branch is adding.
-        // Until then a read into the code span is provable (instruction fetch reads the
-        // ROM, never RAM, so it cannot change what executes; a later load would see it).
         eval_access(
             builder,
             RAM_SPACE,
@@ -178,6 +190,21 @@ impl<AB: InteractionBuilder> Air<AB> for IoBytesChip {
             &local.access,
             is_real.clone(),
         );
+
+        // An input row writes a word outside the code span, as the emulator faults on a
+        // `READ_INPUT` into the code (`StoreToCode`); an output row only reads (and may read
+        // code).
+        // SAFETY: `is_real − stream` is boolean and 1 exactly on real input rows (`stream`
+        // is boolean and 0 on padding rows, above), as the gadget assumes. `word` is an
+        // integer below 2^30 + 2^27 < p (the call's `a0 >> 2` plus the row's index, see
+        // above), and on a provable trace below 2^29: the access's chain on the MEMORY bus
+        // starts and ends at the RAM boundary, which admits no other word; the span is the
+        // chip's, fixed by the verifying key. Every row writes at least one byte of its word
+        // (its mask is not empty, above) and the span is word-aligned, so the words being
+        // outside the span is exactly the emulator's check that the bytes `[a0, a0 + n)` do
+        // not overlap the code.
+        let writes: AB::Expr = is_real.clone() - local.stream;
+        local.outside_code.eval(builder, local.word.into(), self.code, writes);
 
         // The moved bytes on the stream: input bytes are received from the input sponge,
         // output bytes sent to the output sponge, at stream position `pos + k`.

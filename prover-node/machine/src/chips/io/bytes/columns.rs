@@ -1,6 +1,6 @@
 //! Columns of the IO bytes chip.
 
-use crate::chips::memory::MemoryAccessCols;
+use crate::chips::memory::{MemoryAccessCols, OutsideCodeCols};
 use crate::columns::impl_columns;
 use crate::word::{WORD_SIZE, Word};
 
@@ -34,6 +34,9 @@ pub struct IoBytesCols<T> {
     pub new: Word<T>,
     /// The access to the word at `clk + 2`.
     pub access: MemoryAccessCols<T>,
+    /// Input rows: the witness that the written word is outside the code span (all zero
+    /// on output and padding rows).
+    pub outside_code: OutsideCodeCols<T>,
 }
 
 impl_columns!(IoBytesCols, NUM_IO_BYTES_COLS);

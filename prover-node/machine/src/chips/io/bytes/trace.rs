@@ -9,20 +9,24 @@ use super::columns::{IoBytesCols, NUM_IO_BYTES_COLS};
 use crate::bus::IO_INPUT_STREAM;
 use crate::chips::byte::ByteRecord;
 use crate::chips::io::{IoCallEvent, TS_IO, transfers};
+use crate::chips::memory::CodeSpan;
 use crate::chips::padded_height;
 use crate::word::{WORD_SIZE, Word};
 
-/// One row per word of every transfer, in call order, then padding; records the
-/// byte-table requests. `input` is the whole input stream.
+/// The trace of the chip `IoBytesChip::new(code)`: one row per word of every transfer, in
+/// call order, then padding; records the byte-table requests. `input` is the whole input
+/// stream.
 ///
 /// # Panics
 ///
 /// If a call's words are not the ones its pointer and count touch, or the bytes written by
 /// a read are not the input's, or a commit changes a word (bugs of whoever built the
-/// events).
+/// events). A read into `code` does not panic (the emulator never records one): its trace
+/// does not prove.
 pub fn generate_trace<F: Field>(
     calls: &[IoCallEvent],
     input: &[u8],
+    code: CodeSpan,
     bytes: &mut ByteRecord,
 ) -> RowMajorMatrix<F> {
     let transfers = transfers(calls);
@@ -78,6 +82,9 @@ pub fn generate_trace<F: Field>(
             cols.new = Word::from_u32(access.new);
             bytes.add_range_checks(&new);
             cols.access.populate(call.clk + u64::from(TS_IO), access.prev_ts, bytes);
+            if t.stream == IO_INPUT_STREAM {
+                cols.outside_code.populate(access.word, code, bytes);
+            }
         }
         assert_eq!(left, 0);
     }
