@@ -381,3 +381,19 @@ fn changed_input_byte_in_the_sponge_is_rejected() {
     });
     assert_stark_rejected(verify(fx.vk(), &proof));
 }
+
+#[test]
+fn high_security_configuration_proves_and_verifies() {
+    // The 128-bit configuration through the same API; its proofs are not accepted under
+    // the default configuration (another program id and another header).
+    let program = Program::from_elf(&echo_sum()).unwrap();
+    let prover = Prover::<zkvm::HighSecurityConfig>::new(&program).unwrap();
+    let proof = prover.prove(INPUT).expect("proves");
+    let bytes = proof.to_bytes();
+    let decoded = Proof::<zkvm::HighSecurityConfig>::from_bytes(&bytes).expect("decodes");
+    let pv = verify(prover.verifying_key(), &decoded).expect("verifies");
+    assert_eq!((pv.output.as_slice(), pv.exit_code), (INPUT, byte_sum(INPUT)));
+    assert_ne!(pv.program_id, Fixture::new(&echo_sum()).vk().program_id());
+    assert!(matches!(Proof::<DefaultConfig>::from_bytes(&bytes), Err(ZkvmError::Decode(_))));
+    println!("128-bit proof: {} bytes; {}", bytes.len(), prover.verifying_key().security(16));
+}
