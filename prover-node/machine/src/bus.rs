@@ -154,6 +154,32 @@ pub fn send_byte<AB: InteractionBuilder>(
     Bus::Byte.send(builder, [AB::Expr::from_u8(op as u8), x, y, z], count, 1);
 }
 
+/// Range-check each pair `(x, y)` as two bytes with one `(RANGE, x, y, 0)` request,
+/// `count` times each (`count` boolean, constrained by the caller).
+pub fn send_byte_pairs<AB: InteractionBuilder, V: Into<AB::Expr>>(
+    builder: &mut AB,
+    pairs: impl IntoIterator<Item = (V, V)>,
+    count: AB::Expr,
+) {
+    use p3_field::PrimeCharacteristicRing;
+    for (x, y) in pairs {
+        send_byte(builder, ByteOp::Range, [x.into(), y.into(), AB::Expr::ZERO], count.clone());
+    }
+}
+
+/// Range-check each value below 2^16 with one `(U16, v, 0, 0)` request, `count` times each
+/// (`count` boolean, constrained by the caller).
+pub fn send_u16s<AB: InteractionBuilder, V: Into<AB::Expr>>(
+    builder: &mut AB,
+    values: impl IntoIterator<Item = V>,
+    count: AB::Expr,
+) {
+    use p3_field::PrimeCharacteristicRing;
+    for v in values {
+        send_byte(builder, ByteOp::U16, [v.into(), AB::Expr::ZERO, AB::Expr::ZERO], count.clone());
+    }
+}
+
 /// Width of an `EXECUTION` message: opcode and three words of four limbs.
 pub const EXECUTION_MESSAGE_WIDTH: usize = 13;
 

@@ -8,7 +8,7 @@ use p3_field::PrimeCharacteristicRing;
 use p3_lookup::InteractionBuilder;
 
 use super::columns::{AbsCols, DivRemCols, NUM_DIV_REM_COLS};
-use crate::bus::{Bus, ByteOp, execution_message, send_byte};
+use crate::bus::{Bus, ByteOp, execution_message, send_byte, send_byte_pairs, send_u16s};
 use crate::chips::mul::PRODUCT_LIMBS;
 use crate::opcode;
 use crate::word::{WORD_SIZE, Word};
@@ -228,25 +228,11 @@ impl<AB: InteractionBuilder> Air<AB> for DivRemChip {
             (q[2], r[0]),
             (r[1], r[2]),
         ];
-        for (x, y) in pairs {
-            send_byte::<AB>(
-                builder,
-                ByteOp::Range,
-                [x.into(), y.into(), AB::Expr::ZERO],
-                is_real.clone(),
-            );
-        }
+        send_byte_pairs::<AB, _>(builder, pairs, is_real.clone());
 
         // Every carry is below 2^16.
         // SAFETY: this is the bound the carry-chain argument above relies on.
-        for carry in local.carry {
-            send_byte::<AB>(
-                builder,
-                ByteOp::U16,
-                [carry.into(), AB::Expr::ZERO, AB::Expr::ZERO],
-                is_real.clone(),
-            );
-        }
+        send_u16s::<AB, _>(builder, local.carry, is_real.clone());
 
         // Receive the operation from the CPU.
         // SAFETY: the opcode element is DIV, DIVU, REM or REMU exactly as the flags say,

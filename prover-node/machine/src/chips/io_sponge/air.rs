@@ -18,7 +18,7 @@ use super::columns::{
     PermutationCols,
 };
 use super::{HALF_FULL_ROUNDS, PARTIAL_ROUNDS, SBOX_DEGREE, SBOX_REGISTERS, Stream};
-use crate::bus::{Bus, ByteOp, send_byte};
+use crate::bus::{Bus, ByteOp, send_byte, send_byte_pairs};
 use crate::io_digest::{IO_BLOCK_BYTES, IO_SPONGE_RATE, IO_SPONGE_WIDTH};
 use crate::prefix_builder::PrefixBuilder;
 
@@ -219,14 +219,11 @@ impl<AB: InteractionBuilder> Air<AB> for IoSpongeChip {
         }
 
         // Every byte of a real row is a byte.
-        for k in 0..IO_SPONGE_RATE {
-            send_byte(
-                builder,
-                ByteOp::Range,
-                [local.bytes[2 * k].into(), local.bytes[2 * k + 1].into(), AB::Expr::ZERO],
-                local.is_real.into(),
-            );
-        }
+        send_byte_pairs::<AB, _>(
+            builder,
+            (0..IO_SPONGE_RATE).map(|k| (local.bytes[2 * k], local.bytes[2 * k + 1])),
+            local.is_real.into(),
+        );
 
         // The IO bus: `(stream, pos + k, bytes[k])` for each stream byte.
         let stream = AB::Expr::from_u8(self.stream.id());

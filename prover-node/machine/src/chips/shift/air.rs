@@ -8,7 +8,7 @@ use p3_field::PrimeCharacteristicRing;
 use p3_lookup::InteractionBuilder;
 
 use super::columns::{NUM_SHIFT_COLS, ShiftCols};
-use crate::bus::{Bus, ByteOp, execution_message, send_byte};
+use crate::bus::{Bus, ByteOp, execution_message, send_byte, send_byte_pairs};
 use crate::opcode;
 use crate::word::WORD_SIZE;
 
@@ -149,14 +149,7 @@ impl<AB: InteractionBuilder> Air<AB> for ShiftChip {
             (local.lo[2], local.hi[2]),
             (local.lo[3], local.hi[3]),
         ];
-        for (x, y) in pairs {
-            send_byte::<AB>(
-                builder,
-                ByteOp::Range,
-                [x.into(), y.into(), AB::Expr::ZERO],
-                is_real.clone(),
-            );
-        }
+        send_byte_pairs::<AB, _>(builder, pairs, is_real.clone());
 
         // Receive the operation from the CPU.
         // SAFETY: the opcode element is SLL, SRL or SRA exactly as the flags say, so a
