@@ -221,6 +221,16 @@ fn program_id<SC: ZkvmConfig>(rom: &ProgramRom, vk: &VerifyingKey<SC, MachineAir
     ProgramId(h.finalize().into())
 }
 
+/// The STARK keys of `program`'s machine, and its verifying key with the program id.
+fn setup_program<SC: ZkvmConfig>(
+    program: &Program,
+) -> Result<(ProvingKey<SC, MachineAir>, ProgramVerifyingKey<SC>), ZkvmError> {
+    let config = SC::build();
+    let (pk, vk) = config.setup_machine(program_machine(program.rom.clone()))?;
+    let program_id = program_id(&program.rom, &vk);
+    Ok((pk, ProgramVerifyingKey { config, vk, rom: program.rom.clone(), program_id }))
+}
+
 /// Figures of one proof.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProveStats {
@@ -258,12 +268,8 @@ impl<SC: ZkvmConfig> Prover<SC> {
     ///
     /// [`ZkvmError::Prove`] if the key cannot be built (a machine bug).
     pub fn new(program: &Program) -> Result<Self, ZkvmError> {
-        let config = SC::build();
-        let (pk, vk) = config.setup_machine(program_machine(program.rom.clone()))?;
-        let program_id = program_id(&program.rom, &vk);
-        let vk =
-            ProgramVerifyingKey { config: SC::build(), vk, rom: program.rom.clone(), program_id };
-        Ok(Prover { config, program: program.clone(), pk, vk })
+        let (pk, vk) = setup_program(program)?;
+        Ok(Prover { config: SC::build(), program: program.clone(), pk, vk })
     }
 
     /// The verifying key of the program.
@@ -368,10 +374,7 @@ impl<SC: ZkvmConfig> ProgramVerifyingKey<SC> {
     ///
     /// [`ZkvmError::Prove`] if the key cannot be built (a machine bug).
     pub fn new(program: &Program) -> Result<Self, ZkvmError> {
-        let config = SC::build();
-        let (_, vk) = config.setup_machine(program_machine(program.rom.clone()))?;
-        let program_id = program_id(&program.rom, &vk);
-        Ok(ProgramVerifyingKey { config, vk, rom: program.rom.clone(), program_id })
+        setup_program(program).map(|(_, vk)| vk)
     }
 }
 
