@@ -120,3 +120,21 @@ pub fn assert_rejected(result: Result<(), VerifyError>) {
         other => panic!("expected the verifier to reject, got {other:?}"),
     }
 }
+
+/// Prove `events` on the ALU test machine with cells of chip `name` changed by `change`
+/// (given every trace and the chip's index) and expect the verifier to reject.
+pub fn assert_alu_change_rejected(
+    events: &[AluEvent],
+    name: &str,
+    change: impl FnOnce(&mut [RowMajorMatrix<F>], usize),
+) {
+    let (mut traces, pvs) = machine_traces(events);
+    change(&mut traces, chip_index(name));
+    assert_rejected(prove_and_verify(&traces, &pvs));
+}
+
+/// The `u32` whose little-endian byte limbs are `limbs` (canonical values, each a byte).
+pub fn u32_of(limbs: impl Into<[F; 4]>) -> u32 {
+    use p3_field::PrimeField32;
+    limbs.into().iter().rev().fold(0, |acc, l| acc << 8 | l.as_canonical_u32())
+}

@@ -6,7 +6,7 @@ extern crate std;
 use core::borrow::Borrow;
 use core::mem::offset_of;
 
-use p3_field::{Field, PrimeCharacteristicRing, PrimeField32};
+use p3_field::{Field, PrimeCharacteristicRing};
 use p3_matrix::Matrix;
 
 use super::{CpuCols, CpuPublicValues, NUM_CPU_COLS};
@@ -15,7 +15,7 @@ use crate::chips::program::InstructionCols;
 use crate::execution::chip_index::{CPU, REGISTERS};
 use crate::execution::programs::{Run, mixed, prove_and_verify, run, sum_loop};
 use crate::execution::{OutcomeError, run_outcome};
-use crate::testing::{F, assert_rejected, cell, set_cell};
+use crate::testing::{F, assert_rejected, cell, set_cell, u32_of};
 
 const COL_PC: usize = offset_of!(CpuCols<u8>, pc);
 const COL_A: usize = offset_of!(CpuCols<u8>, a);
@@ -43,10 +43,6 @@ const COL_EXIT0: usize = offset_of!(CpuPublicValues<u8>, exit_code);
 fn row(run: &Run, i: usize) -> CpuCols<F> {
     let r = run.traces[CPU].row_slice(i).unwrap();
     *(*r).borrow()
-}
-
-fn u32_of(limbs: [F; 4]) -> u32 {
-    limbs.iter().rev().fold(0, |acc, l| acc << 8 | l.as_canonical_u32())
 }
 
 /// Index of the first real row whose ROM instruction has opcode `op`.

@@ -20,7 +20,6 @@ use crate::AluEvent;
 use crate::chips::byte::ByteRecord;
 use crate::chips::driver::DriverCols;
 use crate::testing::*;
-use crate::word::Word;
 
 const COL_A0: usize = offset_of!(DivRemCols<u8>, a);
 const COL_Q0: usize = offset_of!(DivRemCols<u8>, quotient);
@@ -68,10 +67,6 @@ fn events(seed: u64, random: usize) -> Vec<AluEvent> {
         events.push(reference_event(op, b, c));
     }
     events
-}
-
-fn u32_of(word: Word<F>) -> u32 {
-    word.0.iter().rev().fold(0, |acc, l| acc << 8 | l.as_canonical_u32())
 }
 
 #[test]
@@ -149,9 +144,7 @@ fn small_events(seed: u64) -> Vec<AluEvent> {
 
 /// Prove the small events with cells changed (by `change`) and expect rejection.
 fn assert_change_rejected(seed: u64, change: impl FnOnce(&mut [RowMajorMatrix<F>], usize)) {
-    let (mut traces, pvs) = machine_traces(&small_events(seed));
-    change(&mut traces, chip_index("divrem"));
-    assert_rejected(prove_and_verify(&traces, &pvs));
+    assert_alu_change_rejected(&small_events(seed), "divrem", change);
 }
 
 /// Replace row `row` (the event `event`) by the forged division `b / c = (q, r)`: the

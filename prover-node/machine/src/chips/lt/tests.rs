@@ -111,14 +111,12 @@ fn small_events(seed: u64) -> Vec<crate::AluEvent> {
     events
 }
 
-/// Prove the small events with one cell changed (by `change`) and expect rejection.
+/// Prove the small events with cells changed (by `change`) and expect rejection.
 fn assert_change_rejected(
     seed: u64,
     change: impl FnOnce(&mut [p3_matrix::dense::RowMajorMatrix<F>], usize),
 ) {
-    let (mut traces, pvs) = machine_traces(&small_events(seed));
-    change(&mut traces, chip_index("lt"));
-    assert_rejected(prove_and_verify(&traces, &pvs));
+    assert_alu_change_rejected(&small_events(seed), "lt", change);
 }
 
 #[test]

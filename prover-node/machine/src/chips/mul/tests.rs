@@ -55,10 +55,6 @@ fn events(seed: u64, random: usize) -> Vec<crate::AluEvent> {
     events
 }
 
-fn u32_of(limbs: [F; 4]) -> u32 {
-    limbs.iter().rev().fold(0, |acc, l| acc << 8 | l.as_canonical_u32())
-}
-
 #[test]
 fn trace_rows_match_the_emulator() {
     let events = events(1, 500);
@@ -116,9 +112,7 @@ fn small_events(seed: u64) -> Vec<crate::AluEvent> {
 
 /// Prove the small events with cells changed (by `change`) and expect rejection.
 fn assert_change_rejected(seed: u64, change: impl FnOnce(&mut [RowMajorMatrix<F>], usize)) {
-    let (mut traces, pvs) = machine_traces(&small_events(seed));
-    change(&mut traces, chip_index("mul"));
-    assert_rejected(prove_and_verify(&traces, &pvs));
+    assert_alu_change_rejected(&small_events(seed), "mul", change);
 }
 
 #[test]

@@ -136,11 +136,9 @@ fn small_events(seed: u64) -> Vec<crate::AluEvent> {
     events
 }
 
-/// Prove the small events with cells changed by `change` and expect rejection.
+/// Prove the small events with cells changed (by `change`) and expect rejection.
 fn assert_change_rejected(seed: u64, change: impl FnOnce(&mut [RowMajorMatrix<F>], usize)) {
-    let (mut traces, pvs) = machine_traces(&small_events(seed));
-    change(&mut traces, chip_index("shift"));
-    assert_rejected(prove_and_verify(&traces, &pvs));
+    assert_alu_change_rejected(&small_events(seed), "shift", change);
 }
 
 #[test]
