@@ -248,7 +248,7 @@ fn measure(program: &'static str, elf: &[u8]) -> Row {
 
     let cells: usize = traces.traces.iter().map(|m| m.width() * m.height()).sum();
     let log_rows = traces.traces.iter().map(|m| m.height()).max().unwrap_or(1).ilog2() as usize;
-    let cpu_public_values = traces.public_values[0].clone();
+    let public_values = traces.public_values.clone();
     drop(traces);
 
     let bytes = proof.to_bytes();
@@ -257,7 +257,7 @@ fn measure(program: &'static str, elf: &[u8]) -> Row {
     let decoded = MachineProof::<DefaultConfig>::from_bytes(&bytes).expect("decode");
     verify_machine(&config, &vk, &decoded).expect("the proof verifies");
     let verify = t.elapsed().as_secs_f64();
-    assert_eq!(run_outcome(&rom, &cpu_public_values), Ok(summary.exit_code));
+    assert_eq!(run_outcome(&rom, &public_values), Ok(summary.exit_code));
 
     let security = security_report(&DEFAULT_PARAMS, &MachineShape::of(&vk, log_rows));
     Row {

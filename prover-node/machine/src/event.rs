@@ -36,3 +36,16 @@ impl AluEvent {
         Some(AluEvent { opcode, a: event.a, b: event.b, c: event.c })
     }
 }
+
+/// Timestamps per cycle, on the emulator's timeline and on a shard's (cycle `n` owns the
+/// timestamps `4·(n + 1) + sub`, `sub < 4`).
+pub const TIMESTAMPS_PER_CYCLE: u64 = 4;
+
+/// A timestamp of the emulator's run (cycles counted from the run's start) on the timeline
+/// of a shard that starts at cycle `start_cycle`, where timestamps restart: the run's cycle
+/// `n` is the shard's cycle `n − start_cycle`. A timestamp before the shard (an access of an
+/// earlier shard, or the run's initial state) becomes 0, the shard's initial state.
+pub const fn shard_timestamp(start_cycle: u64, ts: u64) -> u64 {
+    let shift = TIMESTAMPS_PER_CYCLE * start_cycle;
+    if ts < shift + TIMESTAMPS_PER_CYCLE { 0 } else { ts - shift }
+}

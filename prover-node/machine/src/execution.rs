@@ -24,12 +24,14 @@ use crate::chips::byte::{ByteChip, ByteRecord};
 use crate::chips::cpu::{self, CpuChip, CpuEvent};
 use crate::chips::divrem::{self, DivRemChip};
 use crate::chips::image::{self, ImageChip};
-use crate::chips::io::{self, IoBytesChip, IoCallChip, IoCallEvent};
+use crate::chips::io::{self, Cursors, IoBytesChip, IoCallChip, IoCallEvent, IoCallPublicValues};
 use crate::chips::io_sponge::{self, IoSpongeChip, IoSpongePublicValues, Stream};
 use crate::chips::keccak::{self, KeccakChip, KeccakPermuteEvent};
 use crate::chips::load_store::{self, LoadStoreChip};
 use crate::chips::lt::{self, LtChip};
-use crate::chips::memory::RegistersChip;
+use crate::chips::memory::{
+    NUM_REGISTERS, RegistersChip, RegistersPublicValues, initial_registers,
+};
 use crate::chips::mul::{self, MulChip};
 use crate::chips::noop_syscall::{self, NoopSyscallChip};
 use crate::chips::program::{self, ProgramChip, ProgramRom};
@@ -111,35 +113,93 @@ pub fn program_machine(rom: ProgramRom) -> Vec<MachineAir> {
     ]
 }
 
-/// What trace generation needs from a run: the executed instructions, in order, from the
-/// program's entry with the initial registers; the syscalls; the input and output streams.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Where a shard starts: the machine state a shard's public values carry in, except
+/// memory. A shard's end state is the next shard's start ([`ExecutionRecord::shard_end`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShardStart {
+    /// The first instruction's address.
+    pub pc: u32,
+    /// The registers (`x0..x31`; `x0` is 0).
+    pub registers: [u32; NUM_REGISTERS],
+    /// The input stream's cursor: the position of the next input byte to read.
+    pub input_cursor: u32,
+    /// The output stream's cursor: the number of bytes committed so far.
+    pub output_cursor: u32,
+}
+
+impl ShardStart {
+    /// The start of a whole run: the program's entry, the ABI's initial registers
+    /// ([`initial_registers`]), both streams at position 0.
+    pub const fn initial(entry: u32) -> Self {
+        ShardStart { pc: entry, registers: initial_registers(), input_cursor: 0, output_cursor: 0 }
+    }
+
+    /// The stream cursors.
+    pub const fn cursors(&self) -> Cursors {
+        Cursors { input: self.input_cursor, output: self.output_cursor }
+    }
+}
+
+/// What trace generation needs from one shard of a run: where it starts, the executed
+/// instructions in order, the syscalls, and the slices of the IO streams it used.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExecutionRecord {
+    /// The state the shard starts from (pc, registers, stream cursors).
+    pub start: ShardStart,
+    /// The registers after the shard's last cycle.
+    pub end_registers: [u32; NUM_REGISTERS],
     /// One event per cycle.
     pub cpu: Vec<CpuEvent>,
-    /// The `KECCAK_PERMUTE` calls, in order.
+    /// The `KECCAK_PERMUTE` calls, in order (`clk` on the shard's timeline).
     pub keccak: Vec<KeccakPermuteEvent>,
-    /// The IO syscalls (`INPUT_LEN`, `READ_INPUT`, `COMMIT_OUTPUT`), in order.
+    /// The IO syscalls (`INPUT_LEN`, `READ_INPUT`, `COMMIT_OUTPUT`), in order (`clk` on the
+    /// shard's timeline).
     pub io: Vec<IoCallEvent>,
-    /// The whole input stream (what the input sponge hashes).
+    /// The input bytes the shard reads, in order: stream positions
+    /// `start.input_cursor..start.input_cursor + input.len()` (what the input sponge hashes).
     pub input: Vec<u8>,
-    /// The output stream: the bytes `COMMIT_OUTPUT` appended, in order (what the output
-    /// sponge hashes).
+    /// The whole input stream's length (what `INPUT_LEN` counts from).
+    pub input_len: u32,
+    /// The bytes the shard commits with `COMMIT_OUTPUT`, in order: stream positions
+    /// `start.output_cursor..` (what the output sponge hashes).
     pub output: Vec<u8>,
 }
 
+impl Default for ExecutionRecord {
+    /// An empty shard at pc 0 with the initial registers.
+    fn default() -> Self {
+        ExecutionRecord {
+            start: ShardStart::initial(0),
+            end_registers: initial_registers(),
+            cpu: Vec::new(),
+            keccak: Vec::new(),
+            io: Vec::new(),
+            input: Vec::new(),
+            input_len: 0,
+            output: Vec::new(),
+        }
+    }
+}
+
 impl ExecutionRecord {
-    /// The instructions of a recorded chunk that starts at cycle 0, merged back into
-    /// execution order, its syscalls, and the IO streams of a run on `input`.
+    /// The record of one recorded chunk of a run on `input` (the whole input stream): the
+    /// instructions merged back into execution order, the syscalls on the shard's timeline
+    /// (timestamps restart at the chunk's first cycle), and the slices of the streams the
+    /// chunk used. The chunk may start at any cycle: its start pc and registers are the
+    /// chunk's, the stream cursors `input_cursor` and `output_cursor` the caller's (the
+    /// previous shard's [`ExecutionRecord::shard_end`], or 0 for the first).
     ///
     /// # Panics
     ///
-    /// If the chunk does not start at cycle 0 (one shard is the whole run for now), or its
-    /// IO calls read past `input`.
+    /// If the chunk's IO calls read past `input`.
     #[cfg(any(test, feature = "emulator"))]
-    pub fn from_chunk(chunk: &zkvm_emulator::ExecutionChunk, input: &[u8]) -> Self {
+    pub fn from_chunk(
+        chunk: &zkvm_emulator::ExecutionChunk,
+        input: &[u8],
+        input_cursor: u32,
+        output_cursor: u32,
+    ) -> Self {
         use zkvm_emulator::events::InstructionEvent;
-        assert_eq!(chunk.start_cycle, 0, "continuations are not supported yet");
         let mut steps: Vec<&InstructionEvent> = chunk
             .alu
             .iter()
@@ -158,17 +218,28 @@ impl ExecutionRecord {
             .collect();
         let io = io::events_from_chunk(chunk);
         let output = io::output_bytes(&io);
-        assert!(io::input_read_len(&io) as usize <= input.len(), "the run read past its input");
+        let read = io::input_read_len(&io) as usize;
+        let from = input_cursor as usize;
+        assert!(from + read <= input.len(), "the shard reads past its input");
         ExecutionRecord {
+            start: ShardStart {
+                pc: chunk.start_pc,
+                registers: chunk.start_registers,
+                input_cursor,
+                output_cursor,
+            },
+            end_registers: chunk.end_registers,
             cpu,
             keccak: keccak::events_from_chunk(chunk),
             io,
-            input: input.to_vec(),
+            input: input[from..from + read].to_vec(),
+            input_len: u32::try_from(input.len()).expect("input below 2^32 bytes"),
             output,
         }
     }
 
-    /// Run `elf` in the emulator's recording mode (one chunk) and take its record.
+    /// Run `elf` in the emulator's recording mode as one shard (one chunk from the entry)
+    /// and take its record.
     ///
     /// # Errors
     ///
@@ -178,29 +249,71 @@ impl ExecutionRecord {
         elf: &[u8],
         input: Vec<u8>,
     ) -> Result<(Self, zkvm_emulator::ExecutionSummary), zkvm_emulator::EmuError> {
-        let mut record = ExecutionRecord::default();
-        let summary =
-            zkvm_emulator::Emulator::run_recording(elf, input.clone(), u64::MAX, |chunk| {
-                record = ExecutionRecord::from_chunk(chunk, &input);
-            })?;
-        debug_assert_eq!(record.output, summary.output, "the recorded output is the run's");
-        Ok((record, summary))
+        let (mut shards, summary) = Self::from_run_in_shards(elf, input, u64::MAX)?;
+        assert_eq!(shards.len(), 1, "one chunk of unbounded length");
+        Ok((shards.remove(0), summary))
     }
 
-    /// Number of input bytes the run read: the input sponge must provide positions
-    /// `0..input_read_len()` (a prefix of [`Self::input`]) to the IO chips.
+    /// Run `elf` in the emulator's recording mode, cut into shards of at most
+    /// `shard_cycles` cycles, and take each shard's record (each starts where the previous
+    /// one ended: [`ExecutionRecord::shard_end`]). Every record is kept in memory: for
+    /// tests and short runs (a prover streams chunks through [`ExecutionRecord::from_chunk`]
+    /// instead).
+    ///
+    /// # Errors
+    ///
+    /// If the emulator faults or runs past its cycle limit.
+    #[cfg(any(test, feature = "emulator"))]
+    pub fn from_run_in_shards(
+        elf: &[u8],
+        input: Vec<u8>,
+        shard_cycles: u64,
+    ) -> Result<(Vec<Self>, zkvm_emulator::ExecutionSummary), zkvm_emulator::EmuError> {
+        let mut shards: Vec<ExecutionRecord> = Vec::new();
+        let summary =
+            zkvm_emulator::Emulator::run_recording(elf, input.clone(), shard_cycles, |chunk| {
+                let cursors = shards.last().map_or(Cursors::default(), |s| s.shard_end().cursors());
+                shards.push(ExecutionRecord::from_chunk(
+                    chunk,
+                    &input,
+                    cursors.input,
+                    cursors.output,
+                ));
+            })?;
+        debug_assert_eq!(
+            shards.iter().flat_map(|s| s.output.iter().copied()).collect::<Vec<u8>>(),
+            summary.output,
+            "the recorded output is the run's"
+        );
+        Ok((shards, summary))
+    }
+
+    /// Number of input bytes the shard reads (the length of [`Self::input`]).
     pub fn input_read_len(&self) -> u32 {
         io::input_read_len(&self.io)
     }
 
-    /// Generate the trace of every chip of [`program_machine`]`(rom)`.
+    /// Where the next shard starts: this shard's last `next_pc` (its start pc if it has no
+    /// cycle), [`Self::end_registers`], and the stream cursors advanced by its IO calls.
+    pub fn shard_end(&self) -> ShardStart {
+        let cursors = io::cursors_after(&self.io, self.start.cursors());
+        ShardStart {
+            pc: self.cpu.last().map_or(self.start.pc, |e| e.next_pc),
+            registers: self.end_registers,
+            input_cursor: cursors.input,
+            output_cursor: cursors.output,
+        }
+    }
+
+    /// Generate the trace of every chip of [`program_machine`]`(rom)` for this shard.
     ///
-    /// 1. The CPU replays the run against the ROM, the register file and the RAM; it
-    ///    yields the `EXECUTION` messages, the ROM's multiplicities, the final registers
-    ///    and RAM, and the syscalls with the previous timestamps of their accesses.
+    /// 1. The CPU replays the shard against the ROM, the register file (from
+    ///    [`ShardStart::registers`]) and the RAM; it yields the `EXECUTION` messages, the
+    ///    ROM's multiplicities, the final registers and RAM, and the syscalls with the
+    ///    previous timestamps of their accesses.
     /// 2. Each executing chip gets the messages of its operations; the syscall chips get
-    ///    their calls (the IO call chip also the input's length, its public value; the IO
-    ///    bytes chip the input).
+    ///    their calls (the IO chips also the input's length, the stream cursors at the
+    ///    shard's start and the input slice; the sponges the slices).
     /// 3. The byte table's multiplicities are filled last, from every chip's requests.
     ///
     /// # Panics
@@ -211,6 +324,7 @@ impl ExecutionRecord {
         let mut bytes = ByteRecord::new();
         let cpu = cpu::generate_trace_with_syscalls::<F>(
             rom,
+            &self.start,
             &self.cpu,
             &self.keccak,
             &self.io,
@@ -242,16 +356,16 @@ impl ExecutionRecord {
         let image_trace = image::generate_trace(&rom.memory, cpu.ram.image_rows());
         let keccak_trace = keccak::generate_trace(&cpu.keccak, code, &mut bytes);
         let noop_syscall_trace = noop_syscall::generate_trace(&cpu.noop_syscalls);
-        let input_len = u32::try_from(self.input.len()).expect("input below 2^32 bytes");
+        let cursors = self.start.cursors();
+        assert_eq!(self.input.len(), self.input_read_len() as usize, "the input slice");
         let (io_call_trace, io_call_public_values) =
-            io::call::generate_trace(&cpu.io, input_len, &mut bytes);
-        let io_bytes_trace = io::bytes::generate_trace(&cpu.io, &self.input, code, &mut bytes);
-        let read_len = self.input_read_len() as usize;
-        let reads: Vec<bool> = (0..self.input.len()).map(|q| q < read_len).collect();
+            io::call::generate_trace(&cpu.io, self.input_len, cursors, &mut bytes);
+        let io_bytes_trace =
+            io::bytes::generate_trace(&cpu.io, cursors, &self.input, code, &mut bytes);
         let (input_sponge_trace, input_sponge_public_values) =
-            io_sponge::generate_trace(Stream::Input, &self.input, &reads, &mut bytes);
+            io_sponge::generate_trace(cursors.input, &self.input, &mut bytes);
         let (output_sponge_trace, output_sponge_public_values) =
-            io_sponge::generate_trace(Stream::Output, &self.output, &[], &mut bytes);
+            io_sponge::generate_trace(cursors.output, &self.output, &mut bytes);
         let traces = vec![
             cpu.trace,
             program::generate_trace(rom, &cpu.rom_counts),
@@ -275,6 +389,7 @@ impl ExecutionRecord {
         ];
         let mut public_values = vec![Vec::new(); traces.len()];
         public_values[chip_index::CPU] = cpu.public_values;
+        public_values[chip_index::REGISTERS] = cpu.registers.public_values();
         public_values[chip_index::IO_CALL] = io_call_public_values;
         public_values[chip_index::INPUT_SPONGE] = input_sponge_public_values;
         public_values[chip_index::OUTPUT_SPONGE] = output_sponge_public_values;
@@ -282,28 +397,10 @@ impl ExecutionRecord {
     }
 }
 
-/// Why a proof's CPU public values do not describe a complete run of the program.
+/// Why a proof's public values are malformed, or do not describe the run the caller
+/// expects.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum OutcomeError {
-    /// The CPU's public values have the wrong length.
-    #[error("expected {expected} CPU public values, got {got}")]
-    PublicValuesLength {
-        /// [`cpu::NUM_CPU_PUBLIC_VALUES`].
-        expected: usize,
-        /// What the proof carries.
-        got: usize,
-    },
-    /// The run did not start at the program's entry point.
-    #[error("the run starts at {got:#x}, the program's entry is {expected:#x}")]
-    StartPc {
-        /// The ROM's entry.
-        expected: u64,
-        /// The proof's start pc.
-        got: u64,
-    },
-    /// The run did not end with `HALT`.
-    #[error("the run did not halt")]
-    NotHalted,
     /// A chip's public values have the wrong length.
     #[error("chip {chip}: expected {expected} public values, got {got}")]
     ChipPublicValuesLength {
@@ -314,13 +411,11 @@ pub enum OutcomeError {
         /// What the proof carries.
         got: usize,
     },
-    /// The IO call chip's input length is not the input sponge's.
-    #[error("the input stream has {expected} bytes, the IO call chip says {got}")]
-    InputLength {
-        /// The input sponge's length.
-        expected: u32,
-        /// The IO call chip's.
-        got: u32,
+    /// The CPU's `halted` is neither 0 nor 1.
+    #[error("the CPU's halted flag is {got}, not 0 or 1")]
+    HaltedFlag {
+        /// Its value.
+        got: u64,
     },
     /// An exit-code limb is not a byte.
     #[error("exit code limb {limb} is {got}, not a byte")]
@@ -330,53 +425,299 @@ pub enum OutcomeError {
         /// Its value.
         got: u64,
     },
+    /// A register limb of the start or end register file is not a byte.
+    #[error("register x{register} ({file}) limb {limb} is {got}, not a byte")]
+    RegisterLimb {
+        /// `"start"` or `"end"`.
+        file: &'static str,
+        /// The register.
+        register: usize,
+        /// Index of the limb.
+        limb: usize,
+        /// Its value.
+        got: u64,
+    },
+    /// The run did not start at the program's entry point.
+    #[error("the run starts at {got:#x}, the program's entry is {expected:#x}")]
+    StartPc {
+        /// The ROM's entry.
+        expected: u64,
+        /// The proof's start pc.
+        got: u64,
+    },
+    /// A register did not start with the ABI's initial value.
+    #[error("register x{register} starts at {got:#x}, the ABI's initial value is {expected:#x}")]
+    StartRegister {
+        /// The register.
+        register: usize,
+        /// [`initial_registers`]' value.
+        expected: u32,
+        /// The proof's.
+        got: u32,
+    },
+    /// The run did not end with `HALT`.
+    #[error("the run did not halt")]
+    NotHalted,
+    /// A stream's slice does not start where the expected cursor is.
+    #[error("the {stream} stream's slice starts at {got}, expected {expected}")]
+    StreamStart {
+        /// `"input"` or `"output"`.
+        stream: &'static str,
+        /// The cursor it should start at (the IO call chip's, or 0 for a whole run).
+        expected: u32,
+        /// The sponge's (or the IO call chip's) start.
+        got: u32,
+    },
+    /// A stream's slice does not end where the IO call chip's cursor ends.
+    #[error("the {stream} stream's slice ends at {got}, the IO calls end at {expected}")]
+    StreamEnd {
+        /// `"input"` or `"output"`.
+        stream: &'static str,
+        /// The IO call chip's end cursor.
+        expected: u64,
+        /// The sponge's `start + len`.
+        got: u64,
+    },
 }
 
-/// The exit code of a complete run, read from the CPU's public values of a proof that
-/// verified against `program_machine(rom)`'s key.
+/// The slice of a stream a shard used, as its sponge publishes it ([`IoSpongePublicValues`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct StreamSlice {
+    /// The stream position of the slice's first byte.
+    pub start: u32,
+    /// The slice's length in bytes.
+    pub len: u32,
+    /// [`crate::io_digest::io_digest`] of the slice's bytes.
+    pub digest: [u32; 8],
+}
+
+/// Every public value of one shard's proof except memory, parsed into plain integers: the
+/// state the shard carries in and out (see [`ShardStart`]) and its IO.
 ///
-/// The AIR binds the public values to the trace (first row, last row); what it cannot know
-/// is which start and end the caller expects: this checks that the run starts at the
-/// ROM's entry point and ends with `HALT`.
+/// A verifier of a chain of shards checks, besides each shard's STARK proof:
+///
+/// 1. within a shard, [`ShardPublicValues::check_streams`]: each sponge's slice is the IO
+///    call chip's cursors (`input_start == input_slice.start`, `input_end ==
+///    input_slice.start + input_slice.len`, the same for the output);
+/// 2. the first shard starts at the entry with [`initial_registers`] and both cursors 0;
+///    shard `k`'s [`ShardPublicValues::end`] is shard `k + 1`'s
+///    [`ShardPublicValues::start`]; every shard has the input's length as `input_len`;
+///    only the last shard halted;
+/// 3. the output slices' digests against the output bytes it is given, the input slices'
+///    against the input (or hands them on).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShardPublicValues {
+    /// The first row's pc.
+    pub start_pc: u32,
+    /// The last real row's `next_pc`.
+    pub end_pc: u32,
+    /// Whether the shard ended with `HALT`.
+    pub halted: bool,
+    /// The exit code if it halted, else 0.
+    pub exit_code: u32,
+    /// The registers when the shard starts.
+    pub registers_start: [u32; NUM_REGISTERS],
+    /// The registers when the shard ends.
+    pub registers_end: [u32; NUM_REGISTERS],
+    /// The whole input stream's length, as `INPUT_LEN` counts.
+    pub input_len: u32,
+    /// The input cursor when the shard starts.
+    pub input_start: u32,
+    /// The input cursor when the shard ends.
+    pub input_end: u32,
+    /// The output cursor when the shard starts.
+    pub output_start: u32,
+    /// The output cursor when the shard ends.
+    pub output_end: u32,
+    /// The input bytes the shard read (the input sponge).
+    pub input_slice: StreamSlice,
+    /// The output bytes the shard committed (the output sponge).
+    pub output_slice: StreamSlice,
+}
+
+impl ShardPublicValues {
+    /// Parse the public values of a proof that verified against a [`program_machine`] key
+    /// (one list per chip, in its order; chips beyond the output sponge are ignored).
+    ///
+    /// # Errors
+    ///
+    /// If a list has the wrong length, `halted` is not boolean, or a limb of the exit code
+    /// or a register is not a byte. Nothing else is checked: see the type's docs.
+    pub fn from_public_values<F: PrimeField64>(per_chip: &[Vec<F>]) -> Result<Self, OutcomeError> {
+        let chip = |index: usize, expected: usize| -> Result<&[F], OutcomeError> {
+            let pv = per_chip.get(index).map_or(&[][..], Vec::as_slice);
+            if pv.len() != expected {
+                return Err(OutcomeError::ChipPublicValuesLength {
+                    chip: index,
+                    expected,
+                    got: pv.len(),
+                });
+            }
+            Ok(pv)
+        };
+        // Canonical KoalaBear values are below 2^31, so they fit a u32.
+        let small = |v: F| -> u32 { v.as_canonical_u64() as u32 };
+        let word = |w: &crate::word::Word<F>,
+                    bad: &dyn Fn(usize, u64) -> OutcomeError|
+         -> Result<u32, OutcomeError> {
+            let mut bytes = [0u8; 4];
+            for (limb, (b, v)) in bytes.iter_mut().zip(w.iter()).enumerate() {
+                let got = v.as_canonical_u64();
+                *b = u8::try_from(got).map_err(|_| bad(limb, got))?;
+            }
+            Ok(u32::from_le_bytes(bytes))
+        };
+
+        let cpu: &cpu::CpuPublicValues<F> =
+            chip(chip_index::CPU, cpu::NUM_CPU_PUBLIC_VALUES)?.borrow();
+        let halted = match cpu.halted.as_canonical_u64() {
+            0 => false,
+            1 => true,
+            got => return Err(OutcomeError::HaltedFlag { got }),
+        };
+        let exit_code =
+            word(&cpu.exit_code, &|limb, got| OutcomeError::ExitCodeLimb { limb, got })?;
+
+        let registers: &RegistersPublicValues<F> =
+            chip(chip_index::REGISTERS, crate::chips::memory::NUM_REGISTERS_PUBLIC_VALUES)?
+                .borrow();
+        let file = |words: &[crate::word::Word<F>; NUM_REGISTERS],
+                    file: &'static str|
+         -> Result<[u32; NUM_REGISTERS], OutcomeError> {
+            let mut values = [0u32; NUM_REGISTERS];
+            for (register, (value, w)) in values.iter_mut().zip(words).enumerate() {
+                *value =
+                    word(w, &|limb, got| OutcomeError::RegisterLimb { file, register, limb, got })?;
+            }
+            Ok(values)
+        };
+
+        let io_call: &IoCallPublicValues<F> =
+            chip(chip_index::IO_CALL, io::call::NUM_IO_CALL_PUBLIC_VALUES)?.borrow();
+        let sponge = |index: usize| -> Result<StreamSlice, OutcomeError> {
+            let pv: &IoSpongePublicValues<F> =
+                chip(index, io_sponge::NUM_IO_SPONGE_PUBLIC_VALUES)?.borrow();
+            Ok(StreamSlice {
+                start: small(pv.start),
+                len: small(pv.len),
+                digest: pv.digest.map(small),
+            })
+        };
+        Ok(ShardPublicValues {
+            start_pc: small(cpu.start_pc),
+            end_pc: small(cpu.end_pc),
+            halted,
+            exit_code,
+            registers_start: file(&registers.start, "start")?,
+            registers_end: file(&registers.end, "end")?,
+            input_len: small(io_call.input_len),
+            input_start: small(io_call.input_start),
+            input_end: small(io_call.input_end),
+            output_start: small(io_call.output_start),
+            output_end: small(io_call.output_end),
+            input_slice: sponge(chip_index::INPUT_SPONGE)?,
+            output_slice: sponge(chip_index::OUTPUT_SPONGE)?,
+        })
+    }
+
+    /// The state the shard starts from.
+    pub fn start(&self) -> ShardStart {
+        ShardStart {
+            pc: self.start_pc,
+            registers: self.registers_start,
+            input_cursor: self.input_start,
+            output_cursor: self.output_start,
+        }
+    }
+
+    /// The state the shard ends in: the next shard's [`ShardPublicValues::start`].
+    pub fn end(&self) -> ShardStart {
+        ShardStart {
+            pc: self.end_pc,
+            registers: self.registers_end,
+            input_cursor: self.input_end,
+            output_cursor: self.output_end,
+        }
+    }
+
+    /// Check that each sponge hashed the slice the IO call chip's cursors moved over:
+    /// `slice.start` is the start cursor and `slice.start + slice.len` the end cursor, for
+    /// both streams. (The `IO` bus ties them already whenever bytes move; this also pins
+    /// the slices of a stream the shard did not use.)
+    ///
+    /// # Errors
+    ///
+    /// [`OutcomeError::StreamStart`] or [`OutcomeError::StreamEnd`].
+    pub fn check_streams(&self) -> Result<(), OutcomeError> {
+        for (stream, start, end, slice) in [
+            ("input", self.input_start, self.input_end, &self.input_slice),
+            ("output", self.output_start, self.output_end, &self.output_slice),
+        ] {
+            if slice.start != start {
+                return Err(OutcomeError::StreamStart {
+                    stream,
+                    expected: start,
+                    got: slice.start,
+                });
+            }
+            let slice_end = u64::from(slice.start) + u64::from(slice.len);
+            if slice_end != u64::from(end) {
+                return Err(OutcomeError::StreamEnd {
+                    stream,
+                    expected: end.into(),
+                    got: slice_end,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The exit code of a complete run proven as one shard, read from the public values of a
+/// proof that verified against `program_machine(rom)`'s key (one list per chip).
+///
+/// The AIR binds the public values to the trace; what it cannot know is which start and
+/// end the caller expects: this checks that the run starts at the ROM's entry with the
+/// ABI's initial registers ([`initial_registers`]) and ends with `HALT`.
 ///
 /// # Errors
 ///
 /// If the public values are malformed or do not describe a complete run.
 pub fn run_outcome<F: PrimeField64>(
     rom: &ProgramRom,
-    cpu_public_values: &[F],
+    public_values: &[Vec<F>],
 ) -> Result<u32, OutcomeError> {
-    if cpu_public_values.len() != cpu::NUM_CPU_PUBLIC_VALUES {
-        return Err(OutcomeError::PublicValuesLength {
-            expected: cpu::NUM_CPU_PUBLIC_VALUES,
-            got: cpu_public_values.len(),
+    let shard = ShardPublicValues::from_public_values(public_values)?;
+    if shard.start_pc != rom.entry {
+        return Err(OutcomeError::StartPc {
+            expected: rom.entry.into(),
+            got: shard.start_pc.into(),
         });
     }
-    let pv: &cpu::CpuPublicValues<F> = cpu_public_values.borrow();
-    let start = pv.start_pc.as_canonical_u64();
-    if start != rom.entry as u64 {
-        return Err(OutcomeError::StartPc { expected: rom.entry as u64, got: start });
+    let initial = initial_registers();
+    if let Some(register) = (0..NUM_REGISTERS).find(|&r| shard.registers_start[r] != initial[r]) {
+        return Err(OutcomeError::StartRegister {
+            register,
+            expected: initial[register],
+            got: shard.registers_start[register],
+        });
     }
-    if pv.halted != F::ONE {
+    if !shard.halted {
         return Err(OutcomeError::NotHalted);
     }
-    let mut bytes = [0u8; 4];
-    for (limb, (b, v)) in bytes.iter_mut().zip(pv.exit_code.iter()).enumerate() {
-        let got = v.as_canonical_u64();
-        *b = u8::try_from(got).map_err(|_| OutcomeError::ExitCodeLimb { limb, got })?;
-    }
-    Ok(u32::from_le_bytes(bytes))
+    Ok(shard.exit_code)
 }
 
-/// The input and output streams a proof commits to, read from its public values.
+/// The input and output a complete run (one shard) commits to, read from its public values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IoOutcome {
-    /// The input stream's length (the input sponge's public value).
+    /// The input stream's length (the IO call chip's public value: what `INPUT_LEN`
+    /// answered from); a verifier must check it is the input's.
     pub input_len: u32,
-    /// The input's length as the IO call chip knows it (its public value); a verifier
-    /// must check it equals [`IoOutcome::input_len`].
-    pub io_call_input_len: u32,
-    /// [`crate::io_digest::io_digest`] of the input.
+    /// The number of input bytes the run read: `input[..input_read]`.
+    pub input_read: u32,
+    /// [`crate::io_digest::io_digest`] of the bytes read, `input[..input_read]` (the input
+    /// sponge hashes only what the shard reads).
     pub input_digest: [u32; 8],
     /// The output stream's length.
     pub output_len: u32,
@@ -384,37 +725,29 @@ pub struct IoOutcome {
     pub output_digest: [u32; 8],
 }
 
-/// The IO part of the public values of a proof that verified against a
-/// [`program_machine`] key (one list of public values per chip, in its order).
+/// The IO part of the public values of a complete run proven as one shard, from a proof
+/// that verified against a [`program_machine`] key (one list of public values per chip,
+/// in its order).
 ///
 /// # Errors
 ///
-/// If a list has the wrong length, or the two chips disagree on the input's length.
+/// If a list is malformed, the streams do not start at position 0, or a sponge's slice is
+/// not the IO call chip's ([`ShardPublicValues::check_streams`]).
 pub fn io_outcome<F: PrimeField64>(public_values: &[Vec<F>]) -> Result<IoOutcome, OutcomeError> {
-    let chip = |index: usize, expected: usize| -> Result<&[F], OutcomeError> {
-        let pv = public_values.get(index).map_or(&[][..], Vec::as_slice);
-        if pv.len() != expected {
-            return Err(OutcomeError::ChipPublicValuesLength {
-                chip: index,
-                expected,
-                got: pv.len(),
-            });
+    let shard = ShardPublicValues::from_public_values(public_values)?;
+    for (stream, start) in [("input", shard.input_start), ("output", shard.output_start)] {
+        if start != 0 {
+            return Err(OutcomeError::StreamStart { stream, expected: 0, got: start });
         }
-        Ok(pv)
-    };
-    let small = |v: F| -> u32 { v.as_canonical_u64() as u32 };
-    let sponge = |index: usize| -> Result<(u32, [u32; 8]), OutcomeError> {
-        let pv: &IoSpongePublicValues<F> =
-            chip(index, io_sponge::NUM_IO_SPONGE_PUBLIC_VALUES)?.borrow();
-        Ok((small(pv.len), pv.digest.map(small)))
-    };
-    let (input_len, input_digest) = sponge(chip_index::INPUT_SPONGE)?;
-    let (output_len, output_digest) = sponge(chip_index::OUTPUT_SPONGE)?;
-    let io_call_input_len = small(chip(chip_index::IO_CALL, 1)?[0]);
-    if io_call_input_len != input_len {
-        return Err(OutcomeError::InputLength { expected: input_len, got: io_call_input_len });
     }
-    Ok(IoOutcome { input_len, io_call_input_len, input_digest, output_len, output_digest })
+    shard.check_streams()?;
+    Ok(IoOutcome {
+        input_len: shard.input_len,
+        input_read: shard.input_slice.len,
+        input_digest: shard.input_slice.digest,
+        output_len: shard.output_slice.len,
+        output_digest: shard.output_slice.digest,
+    })
 }
 
 #[cfg(test)]

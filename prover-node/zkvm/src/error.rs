@@ -86,9 +86,12 @@ pub enum ZkvmError {
         reason: &'static str,
     },
     /// The proof is for another input than the caller's.
-    #[error("proof is for an input of {got_len} bytes with digest {got}, not the given input")]
+    #[error(
+        "proof is for an input of {got_len} bytes whose bytes read have digest {got}, not the \
+         given input"
+    )]
     InputMismatch {
-        /// The proven input digest (hex).
+        /// The proven digest of the bytes the program read (hex).
         got: String,
         /// The proven input length.
         got_len: u64,

@@ -7,15 +7,16 @@
 //! let proof = prover.prove(&input)?;                            // emulate, trace, STARK
 //! let vk = ProgramVerifyingKey::<DefaultConfig>::new(&program)?; // or prover.verifying_key()
 //! let public = verify(&vk, &proof)?;                            // PublicValues
-//! assert_eq!(public.input_digest, input_digest(&input)?);
+//! public.check_input(&input)?;                                  // the bytes read are `input`'s
 //! ```
 //!
 //! # What a verified proof says
 //!
 //! [`verify`] returns [`PublicValues`]: the [`ProgramId`] (the verifying key's, which binds
-//! the program's code, initial memory and entry point), the input's length and digest
-//! ([`input_digest`], a Poseidon2 sponge computed inside the proof over the bytes the
-//! program could read), the output bytes (committed with `COMMIT_OUTPUT`; the proof
+//! the program's code, initial memory and entry point), the input's length, the number of
+//! input bytes the program read and their digest ([`input_digest`] of `input[..read]`, a
+//! Poseidon2 sponge computed inside the proof over exactly the bytes the program read), the
+//! output bytes (committed with `COMMIT_OUTPUT`; the proof
 //! carries a digest of them and the bytes beside it), and the exit code. The run starts at
 //! the ELF's entry with the machine's initial registers and ends with `HALT`.
 //!
@@ -33,7 +34,7 @@ use core::fmt;
 
 use sha2::{Digest as _, Sha256};
 use zkvm_machine::chips::program::ProgramRom;
-use zkvm_machine::execution::{self, ExecutionRecord, chip_index, program_machine};
+use zkvm_machine::execution::{self, ExecutionRecord, program_machine};
 use zkvm_machine::{MachineAir, MachineTraces};
 use zkvm_stark::{Keys, MachineProof, ProvingKey, Val, VerifyingKey};
 
@@ -383,9 +384,11 @@ impl<SC: ZkvmConfig> ProgramVerifyingKey<SC> {
 pub struct PublicValues {
     /// The program.
     pub program_id: ProgramId,
-    /// The input's length in bytes.
+    /// The input's length in bytes (what `INPUT_LEN` answered from).
     pub input_len: u32,
-    /// [`input_digest`] of the input.
+    /// The number of input bytes the program read (a prefix of the input).
+    pub input_read: u32,
+    /// [`input_digest`] of the bytes the program read, `input[..input_read]`.
     pub input_digest: [u32; 8],
     /// The bytes committed with `COMMIT_OUTPUT`, in order.
     pub output: Vec<u8>,
@@ -394,14 +397,18 @@ pub struct PublicValues {
 }
 
 impl PublicValues {
-    /// Check that the proven input is `input`.
+    /// Check that the proven input is `input`: its length is the proven length, and the
+    /// bytes the program read, `input[..input_read]`, have the proven digest. The proof
+    /// binds only the bytes the program read (and the length): bytes past them never
+    /// reached the program, so another input that agrees on both passes.
     ///
     /// # Errors
     ///
     /// [`ZkvmError::InputMismatch`] if it is not.
     pub fn check_input(&self, input: &[u8]) -> Result<(), ZkvmError> {
+        let read = input.get(..self.input_read as usize);
         if input.len() as u64 == u64::from(self.input_len)
-            && input_digest(input).is_ok_and(|d| d == self.input_digest)
+            && read.is_some_and(|read| input_digest(read).is_ok_and(|d| d == self.input_digest))
         {
             return Ok(());
         }
@@ -451,10 +458,10 @@ pub fn prove(program: &Program, input: &[u8]) -> Result<Proof<DefaultConfig>, Zk
 /// 1. The proof is for the key's program ([`ZkvmError::ProgramMismatch`]).
 /// 2. Every chip's public values have its length; the STARK verifies (constraints, buses,
 ///    FRI): [`ZkvmError::Stark`].
-/// 3. The CPU's public values show a run from the entry that halted; the claimed exit code
-///    is the proven one.
-/// 4. The IO chips agree on the input's length; the output beside the proof has the
-///    proven length and digest.
+/// 3. The CPU's and the register file's public values show a run from the entry, with the
+///    ABI's initial registers, that halted; the claimed exit code is the proven one.
+/// 4. Both streams start at position 0 and each sponge hashed exactly the bytes the IO
+///    calls moved; the output beside the proof has the proven length and digest.
 ///
 /// # Errors
 ///
@@ -476,7 +483,7 @@ pub fn verify<SC: ZkvmConfig>(
         }
     }
     vk.config.verify_machine(&vk.vk, &proof.machine)?;
-    let exit_code = execution::run_outcome(&vk.rom, &pvs[chip_index::CPU])?;
+    let exit_code = execution::run_outcome(&vk.rom, pvs)?;
     if exit_code != proof.exit_code {
         return Err(ZkvmError::ExitCodeMismatch { expected: exit_code, got: proof.exit_code });
     }
@@ -490,6 +497,7 @@ pub fn verify<SC: ZkvmConfig>(
     Ok(PublicValues {
         program_id: vk.program_id,
         input_len: io.input_len,
+        input_read: io.input_read,
         input_digest: io.input_digest,
         output: proof.output.clone(),
         exit_code,

@@ -19,7 +19,8 @@ use zkvm_emulator::asm::{ElfBuilder, addi, b, ecall, i, jal, r};
 use zkvm_machine::chips::cpu::CpuCols;
 use zkvm_machine::chips::load_store::LoadStoreCols;
 use zkvm_machine::chips::load_store::opcodes::{LB, LBU};
-use zkvm_machine::execution::chip_index;
+use zkvm_machine::chips::memory::{RegisterFinalCols, RegistersPublicValues};
+use zkvm_machine::execution::{OutcomeError, chip_index};
 use zkvm_stark::Val;
 
 const X8: u8 = 8;
@@ -162,6 +163,8 @@ fn honest_proof_verifies_with_public_values() {
     assert_eq!(pv.output, INPUT);
     assert_eq!(pv.exit_code, byte_sum(INPUT));
     assert_eq!(pv.input_len as usize, INPUT.len());
+    // The program reads all of its input: the digest is the whole input's.
+    assert_eq!(pv.input_read as usize, INPUT.len());
     assert_eq!(pv.input_digest, input_digest(INPUT).unwrap());
     pv.check_input(INPUT).expect("the proven input is INPUT");
     // The serialized proof round-trips and still verifies.
@@ -174,16 +177,21 @@ fn honest_proof_verifies_with_public_values() {
 fn empty_input_and_no_io_programs_verify() {
     let fx = Fixture::new(&echo_sum());
     let pv = verify(fx.vk(), &fx.prove(b"")).expect("verifies");
-    assert_eq!((pv.output.len(), pv.exit_code, pv.input_len), (0, 0, 0));
+    assert_eq!((pv.output.len(), pv.exit_code, pv.input_len, pv.input_read), (0, 0, 0, 0));
     assert_eq!(pv.input_digest, input_digest(b"").unwrap());
 
     let fx = Fixture::new(&halt_seven());
     let pv = verify(fx.vk(), &fx.prove(b"ignored input")).expect("verifies");
     assert_eq!(pv.exit_code, 7);
     assert!(pv.output.is_empty());
-    // The input was never read, yet the proof commits to it.
-    pv.check_input(b"ignored input").expect("input digest committed");
+    // The input was never read: the proof commits to its length only (the digest is of
+    // the bytes read, none), so an input of another length is refused and one of the same
+    // length, which the program could not tell apart, is accepted.
+    assert_eq!((pv.input_len, pv.input_read), (13, 0));
+    assert_eq!(pv.input_digest, input_digest(b"").unwrap());
+    pv.check_input(b"ignored input").expect("input length committed");
     assert!(pv.check_input(b"other input").is_err());
+    pv.check_input(b"other input!!").expect("the unread bytes are not bound");
 }
 
 #[test]
@@ -268,6 +276,38 @@ fn changed_output_is_rejected() {
         t.public_values[chip_index::OUTPUT_SPONGE][1] += Val::ONE;
     });
     assert_stark_rejected(verify(fx.vk(), &proof));
+}
+
+#[test]
+fn changed_initial_register_is_rejected() {
+    // x25, which the program never touches, starts (and so ends) at 5 instead of 0: a
+    // consistent register file, so the STARK accepts it, but not the ABI's initial one.
+    let fx = Fixture::new(&echo_sum());
+    let x25 = 25;
+    let proof = fx.prove_forged(INPUT, |t| {
+        let pv = &mut t.public_values[chip_index::REGISTERS];
+        let (start, end) = (
+            offset_of!(RegistersPublicValues<u8>, start),
+            offset_of!(RegistersPublicValues<u8>, end),
+        );
+        pv[start + 4 * x25] = Val::from_u8(5);
+        pv[end + 4 * x25] = Val::from_u8(5);
+        set(
+            t,
+            chip_index::REGISTERS,
+            x25,
+            offset_of!(RegisterFinalCols<u8>, value),
+            Val::from_u8(5),
+        );
+    });
+    let e = assert_rejected(verify(fx.vk(), &proof));
+    assert!(
+        matches!(
+            e,
+            ZkvmError::Outcome(OutcomeError::StartRegister { register: 25, expected: 0, got: 5 })
+        ),
+        "{e}"
+    );
 }
 
 #[test]

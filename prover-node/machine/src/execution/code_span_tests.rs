@@ -17,7 +17,7 @@ use zkvm_emulator::Opcode::*;
 use zkvm_emulator::asm::{ElfBuilder, addi, ecall, i, li, r};
 use zkvm_stark::VerifyError;
 
-use super::chip_index::{BYTE, CPU, IO_BYTES, KECCAK};
+use super::chip_index::{BYTE, IO_BYTES, KECCAK};
 use super::programs::{Run, prove_and_verify_io, run_io};
 use super::run_outcome;
 use crate::bus::ByteOp;
@@ -172,7 +172,7 @@ fn reads_around_the_code_have_distance_zero() {
 fn reads_around_the_code_verify() {
     let (run, _) = run_io(&read_around_code(), &READ_INPUT_BYTES);
     prove_and_verify_io(&run).expect("a valid proof verifies");
-    assert_eq!(run_outcome(&run.rom, &run.public_values[CPU]), Ok(read_around_code_exit()));
+    assert_eq!(run_outcome(&run.rom, &run.public_values), Ok(read_around_code_exit()));
 }
 
 #[test]
@@ -281,7 +281,7 @@ fn forged_read_baseline_verifies() {
     assert_eq!(witness(&run, IO_BYTES, read_row(&run, 0), IO_WITNESS), (false, 0));
     prove_and_verify_io(&run).expect("a valid proof verifies");
     let exit = u32::from_le_bytes(INDIRECT_INPUT);
-    assert_eq!(run_outcome(&run.rom, &run.public_values[CPU]), Ok(exit));
+    assert_eq!(run_outcome(&run.rom, &run.public_values), Ok(exit));
 }
 
 /// The code's last word: [`indirect_read`]'s forgery target.
@@ -361,7 +361,7 @@ fn states_around_the_code_have_distance_zero() {
 fn states_around_the_code_verify() {
     let (run, summary) = run_io(&keccak_around_code(), &[]);
     prove_and_verify_io(&run).expect("a valid proof verifies");
-    assert_eq!(run_outcome(&run.rom, &run.public_values[CPU]), Ok(summary.exit_code));
+    assert_eq!(run_outcome(&run.rom, &run.public_values), Ok(summary.exit_code));
 }
 
 #[test]
@@ -465,7 +465,7 @@ fn forged_keccak_baseline_verifies() {
     let run = forged_keccak_run(STATE_ON_FIRST_CODE_WORD - 4);
     assert_eq!(witness(&run, KECCAK, call_row(0), KECCAK_WITNESS), (false, 0));
     prove_and_verify_io(&run).expect("a valid proof verifies");
-    assert_eq!(run_outcome(&run.rom, &run.public_values[CPU]), Ok(0));
+    assert_eq!(run_outcome(&run.rom, &run.public_values), Ok(0));
 }
 
 #[test]

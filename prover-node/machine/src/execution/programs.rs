@@ -81,6 +81,12 @@ pub fn mixed(rounds: i32) -> Vec<u8> {
     elf(&code)
 }
 
+/// `LUI x6`, then `ECALL` with the initial `t0 = 0` (`HALT`) and `a0 = 0`: a run that never
+/// accesses `x0` (2 cycles, exit code 0).
+pub fn halt_without_x0() -> Vec<u8> {
+    elf(&[asm::lui(X6, 0x1234_5000), ecall()])
+}
+
 /// A recorded run of `elf`: its ROM, record, traces and public values.
 pub struct Run {
     /// The program's ROM.
@@ -107,6 +113,27 @@ pub fn run(elf: &[u8]) -> Run {
         traces: traces.traces,
         public_values: traces.public_values,
     }
+}
+
+/// The shards of a run of `elf` on `input`, cut every `shard_cycles` cycles, each with its
+/// traces and public values (`exit_code` is the run's).
+pub fn run_shards(elf: &[u8], input: &[u8], shard_cycles: u64) -> Vec<Run> {
+    let rom = ProgramRom::from_elf(elf).expect("rom");
+    let (records, summary) =
+        ExecutionRecord::from_run_in_shards(elf, input.to_vec(), shard_cycles).expect("run");
+    records
+        .into_iter()
+        .map(|record| {
+            let traces = record.generate_traces::<F>(&rom);
+            Run {
+                rom: rom.clone(),
+                record,
+                exit_code: summary.exit_code,
+                traces: traces.traces,
+                public_values: traces.public_values,
+            }
+        })
+        .collect()
 }
 
 /// The verifying key of `rom`'s machine.
@@ -302,6 +329,56 @@ pub fn echo_program() -> Vec<u8> {
     ]);
     code.extend(halt_with(X4));
     elf(&code)
+}
+
+/// Where [`sharded_io_program`] keeps the bytes it commits (its data image).
+pub const SHARDED_IO_DATA: u32 = PROGRAM_START + 0x1000;
+
+/// The data image of [`sharded_io_program`]: 64 bytes `37·i + 11`.
+pub fn sharded_io_data() -> Vec<u8> {
+    (0..64u32).map(|i| (37 * i + 11) as u8).collect()
+}
+
+/// IO spread over the run so that it can be cut into shards anywhere while every RAM word
+/// stays the image's at each shard's start (no word is written by one shard and read by a
+/// later one): a loop of `INPUT_LEN`, a `READ_INPUT` of up to 5 bytes into a fresh 8-byte
+/// slot (at offset 1: unaligned), a `COMMIT_OUTPUT` of the next 3 bytes of the data image,
+/// until a read returns 0; then a countdown of 40 iterations (80 cycles without IO); halt
+/// with the sum of every `INPUT_LEN` and `READ_INPUT` result. The output is the data image's
+/// first `3·(reads + 1)` bytes.
+pub fn sharded_io_program() -> Vec<u8> {
+    use zkvm_abi::syscall::{COMMIT_OUTPUT, INPUT_LEN, READ_INPUT};
+    let sys = |n: u32| addi(reg::SYSCALL_NUMBER, 0, n as i32);
+    let mut code = Vec::new();
+    code.extend(li(X3, IO_BUFFER + 1)); // 0, 4: the read slot
+    code.extend(li(X9, SHARDED_IO_DATA)); // 8, 12: the commit pointer
+    code.extend([
+        addi(X8, 0, 0),          // 16: the sum of the results
+        sys(INPUT_LEN),          // 20: loop
+        ecall(),                 // 24
+        r(Add, X8, X8, reg::A0), // 28
+        addi(reg::A0, X3, 0),    // 32
+        addi(reg::A1, 0, 5),     // 36
+        sys(READ_INPUT),         // 40
+        ecall(),                 // 44
+        r(Add, X8, X8, reg::A0), // 48
+        addi(X4, reg::A0, 0),    // 52: bytes read
+        addi(X3, X3, 8),         // 56
+        addi(reg::A0, X9, 0),    // 60
+        addi(reg::A1, 0, 3),     // 64
+        sys(COMMIT_OUTPUT),      // 68
+        ecall(),                 // 72
+        addi(X9, X9, 3),         // 76
+        b(Bne, X4, 0, -60),      // 80: to the loop while bytes were read
+        addi(X6, 0, 40),         // 84
+        addi(X6, X6, -1),        // 88: countdown
+        b(Bne, X6, 0, -4),       // 92
+    ]);
+    code.extend(halt_with(X8));
+    ElfBuilder::new(PROGRAM_START)
+        .code(PROGRAM_START, &code)
+        .data(SHARDED_IO_DATA, &sharded_io_data(), 0x100)
+        .build()
 }
 
 /// A recorded run of `elf` on `input`, with its traces and the emulator's summary.

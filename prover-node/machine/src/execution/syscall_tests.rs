@@ -63,7 +63,7 @@ fn keccak_program_records_two_calls() {
 fn keccak_program_proof_verifies() {
     let run = run(&keccak_program());
     prove_and_verify(&run.rom, &run.traces, &run.public_values).expect("a valid proof verifies");
-    assert_eq!(run_outcome(&run.rom, &run.public_values[CPU]), Ok(expected_exit_code()));
+    assert_eq!(run_outcome(&run.rom, &run.public_values), Ok(expected_exit_code()));
 }
 
 #[test]

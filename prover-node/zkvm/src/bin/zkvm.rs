@@ -120,8 +120,9 @@ fn run(cli: Cli) -> Result<(), CliError> {
             }
             println!("accepted: program {}", public.program_id);
             println!(
-                "input     {} bytes, digest {}",
+                "input     {} bytes, {} read, digest of those {}",
                 public.input_len,
+                public.input_read,
                 hex(&words(&public.input_digest))
             );
             println!("output    {} bytes: {}", public.output.len(), hex(&public.output));

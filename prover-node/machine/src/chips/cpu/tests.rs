@@ -77,12 +77,12 @@ fn sum_loop_trace_matches_the_emulator() {
     let a0 = regs.row_slice(zkvm_abi::reg::A0 as usize).unwrap();
     assert_eq!(u32_of([a0[0], a0[1], a0[2], a0[3]]), 45_150);
     // What a verifier reads back.
-    assert_eq!(run_outcome(&run.rom, &run.public_values[CPU]), Ok(45_150));
-    let mut moved = run.public_values[CPU].clone();
-    moved[0] += F::from_u32(4);
+    assert_eq!(run_outcome(&run.rom, &run.public_values), Ok(45_150));
+    let mut moved = run.public_values.clone();
+    moved[CPU][0] += F::from_u32(4);
     assert!(matches!(run_outcome(&run.rom, &moved), Err(OutcomeError::StartPc { .. })));
-    let mut unhalted = run.public_values[CPU].clone();
-    unhalted[2] = F::ZERO;
+    let mut unhalted = run.public_values.clone();
+    unhalted[CPU][2] = F::ZERO;
     assert_eq!(run_outcome(&run.rom, &unhalted), Err(OutcomeError::NotHalted));
 }
 
@@ -91,7 +91,7 @@ fn sum_loop_trace_matches_the_emulator() {
 fn sum_loop_proof_verifies() {
     let run = run(&sum_loop(300));
     prove_and_verify(&run.rom, &run.traces, &run.public_values).expect("a valid proof verifies");
-    assert_eq!(run_outcome(&run.rom, &run.public_values[CPU]), Ok(45_150));
+    assert_eq!(run_outcome(&run.rom, &run.public_values), Ok(45_150));
 }
 
 #[test]

@@ -20,6 +20,7 @@ use crate::chips::padded_height;
 use crate::chips::program::ProgramRom;
 use crate::chips::ram::Ram;
 use crate::event::AluEvent;
+use crate::execution::ShardStart;
 use crate::opcode;
 use crate::word::Word;
 
@@ -77,7 +78,7 @@ fn branch_result(exec_opcode: u8, b: u32, c: u32) -> u32 {
 }
 
 /// Fill the CPU trace from the executed instructions, in order, starting at the program's
-/// initial state; record the byte-table requests the constraints send.
+/// entry with the initial registers; record the byte-table requests the constraints send.
 ///
 /// 1. For each event: take its ROM row; replay its register accesses on a register file
 ///    (timestamps `clk + 0/1/3`, `clk = 4·(row + 1)`), checking the values against the
@@ -95,10 +96,11 @@ pub fn generate_trace<F: Field>(
     events: &[CpuEvent],
     bytes: &mut ByteRecord,
 ) -> CpuTrace<F> {
-    generate_trace_with_syscalls(rom, events, &[], &[], bytes)
+    generate_trace_with_syscalls(rom, &ShardStart::initial(rom.entry), events, &[], &[], bytes)
 }
 
-/// [`generate_trace`] for a run with syscalls: `keccak_calls` are the run's
+/// [`generate_trace`] for a shard with syscalls, from `start` (its first `pc` and its
+/// registers; timestamps restart at 0 in every shard): `keccak_calls` are the shard's
 /// `KECCAK_PERMUTE` calls in order (their `clk`, pointer, input and output), `io_calls` its
 /// `INPUT_LEN`, `READ_INPUT` and `COMMIT_OUTPUT` calls in order (`clk`, `a0`, `a1`,
 /// result, and the words touched with their values before and after); the previous
@@ -116,6 +118,7 @@ pub fn generate_trace<F: Field>(
 /// run (a word's previous value or `a1` differs from the replay's).
 pub fn generate_trace_with_syscalls<F: Field>(
     rom: &ProgramRom,
+    start: &ShardStart,
     events: &[CpuEvent],
     keccak_calls: &[KeccakPermuteEvent],
     io_calls: &[IoCallEvent],
@@ -129,7 +132,7 @@ pub fn generate_trace_with_syscalls<F: Field>(
     let halt = zkvm_abi::syscall::HALT;
     let height = padded_height(events.len());
     let mut values = F::zero_vec(height * NUM_CPU_COLS);
-    let mut registers = RegisterFile::default();
+    let mut registers = RegisterFile::new(start.registers);
     let mut ram = Ram::new(&rom.memory);
     let mut memory = Vec::new();
     let mut rom_counts = vec![0u32; rom.instructions.len()];
@@ -139,7 +142,7 @@ pub fn generate_trace_with_syscalls<F: Field>(
         .find(|e| rom.get(e.pc).is_some_and(|r| r.is_halt) && e.b == halt)
         .map_or(0, |e| e.c);
     let mut halted = false;
-    let mut pc = events.first().map_or(rom.entry, |e| e.pc);
+    let mut pc = start.pc;
     let start_pc = pc;
 
     let rows = values.chunks_exact_mut(NUM_CPU_COLS);

@@ -431,5 +431,5 @@ fn m_extension_program_proof_verifies() {
         .count();
     assert_eq!(real_rows, 8);
     prove_and_verify(&run.rom, &run.traces, &run.public_values).expect("a valid proof verifies");
-    assert_eq!(run_outcome(&run.rom, &run.public_values[0]), Ok(run.exit_code));
+    assert_eq!(run_outcome(&run.rom, &run.public_values), Ok(run.exit_code));
 }

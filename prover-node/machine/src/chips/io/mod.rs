@@ -36,7 +36,7 @@ pub(crate) mod tests;
 use alloc::vec::Vec;
 
 pub use bytes::IoBytesChip;
-pub use call::IoCallChip;
+pub use call::{IoCallChip, IoCallPublicValues};
 
 /// Width of an `IO_TRANSFER` message: `(stream, clk, word, lane, position, count)`.
 pub const IO_TRANSFER_MESSAGE_WIDTH: usize = 6;
@@ -117,16 +117,26 @@ pub struct Transfer<'a> {
     pub count: u32,
 }
 
-/// The stream cursors before each call: `(input bytes consumed, output bytes appended)`.
-pub fn cursors(calls: &[IoCallEvent]) -> Vec<(u32, u32)> {
-    let (mut input, mut output) = (0u32, 0u32);
+/// The two stream cursors: input bytes consumed and output bytes appended (stream
+/// positions, counted from the start of the run).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cursors {
+    /// The position of the next input byte to read.
+    pub input: u32,
+    /// The position of the next output byte to commit.
+    pub output: u32,
+}
+
+/// The stream cursors before each call, from `start` (the cursors when the shard starts).
+pub fn cursors(calls: &[IoCallEvent], start: Cursors) -> Vec<Cursors> {
+    let mut cursor = start;
     calls
         .iter()
         .map(|call| {
-            let before = (input, output);
+            let before = cursor;
             match call.stream() {
-                Some(crate::bus::IO_INPUT_STREAM) => input += call.count(),
-                Some(_) => output += call.count(),
+                Some(crate::bus::IO_INPUT_STREAM) => cursor.input += call.count(),
+                Some(_) => cursor.output += call.count(),
                 None => {}
             }
             before
@@ -134,14 +144,21 @@ pub fn cursors(calls: &[IoCallEvent]) -> Vec<(u32, u32)> {
         .collect()
 }
 
-/// The calls that move bytes, in order, with their stream positions.
-pub fn transfers(calls: &[IoCallEvent]) -> Vec<Transfer<'_>> {
+/// The stream cursors after the calls, from `start`.
+pub fn cursors_after(calls: &[IoCallEvent], start: Cursors) -> Cursors {
+    Cursors { input: start.input + input_read_len(calls), output: start.output + output_len(calls) }
+}
+
+/// The calls that move bytes, in order, with their stream positions (the cursors start at
+/// `start`).
+pub fn transfers(calls: &[IoCallEvent], start: Cursors) -> Vec<Transfer<'_>> {
     calls
         .iter()
-        .zip(cursors(calls))
-        .filter_map(|(call, (input, output))| {
+        .zip(cursors(calls, start))
+        .filter_map(|(call, before)| {
             let stream = call.stream()?;
-            let position = if stream == crate::bus::IO_INPUT_STREAM { input } else { output };
+            let position =
+                if stream == crate::bus::IO_INPUT_STREAM { before.input } else { before.output };
             let count = call.count();
             (count != 0).then_some(Transfer { call, stream, position, count })
         })
@@ -152,7 +169,10 @@ pub fn transfers(calls: &[IoCallEvent]) -> Vec<Transfer<'_>> {
 /// words it touched.
 pub fn output_bytes(calls: &[IoCallEvent]) -> Vec<u8> {
     let mut output = Vec::new();
-    for t in transfers(calls).iter().filter(|t| t.stream == crate::bus::IO_OUTPUT_STREAM) {
+    for t in transfers(calls, Cursors::default())
+        .iter()
+        .filter(|t| t.stream == crate::bus::IO_OUTPUT_STREAM)
+    {
         let start = (t.call.a0 & 3) as usize;
         let bytes: Vec<u8> = t.call.words.iter().flat_map(|w| w.prev.to_le_bytes()).collect();
         output.extend_from_slice(&bytes[start..start + t.count as usize]);
@@ -160,14 +180,21 @@ pub fn output_bytes(calls: &[IoCallEvent]) -> Vec<u8> {
     output
 }
 
-/// Number of input bytes the calls read (a prefix of the input: positions `0..n`).
+/// Number of input bytes the calls read (consecutive positions from the input cursor).
 pub fn input_read_len(calls: &[IoCallEvent]) -> u32 {
     calls.iter().filter(|c| c.number == zkvm_abi::syscall::READ_INPUT).map(|c| c.result).sum()
 }
 
+/// Number of output bytes the calls commit.
+pub fn output_len(calls: &[IoCallEvent]) -> u32 {
+    calls.iter().filter(|c| c.number == zkvm_abi::syscall::COMMIT_OUTPUT).map(|c| c.a1).sum()
+}
+
 /// The IO syscalls of a recorded chunk, with their RAM accesses as the emulator recorded
-/// them (`a1_prev_ts` is left 0: the CPU's trace generation replays the `a1` read, and the
-/// words' previous timestamps, on its own register file and RAM).
+/// them, on the shard's timeline (timestamps restart at the chunk's first cycle, see
+/// [`crate::event::shard_timestamp`]). `a1_prev_ts` is left 0: the CPU's trace generation
+/// replays the `a1` read, and the words' previous timestamps, on its own register file and
+/// RAM.
 ///
 /// # Panics
 ///
@@ -176,6 +203,7 @@ pub fn input_read_len(calls: &[IoCallEvent]) -> u32 {
 #[cfg(any(test, feature = "emulator"))]
 pub fn events_from_chunk(chunk: &zkvm_emulator::ExecutionChunk) -> Vec<IoCallEvent> {
     use zkvm_emulator::events::{SUB_MEMORY, SUB_RS1, timestamp};
+    let local = |ts: u64| crate::event::shard_timestamp(chunk.start_cycle, ts);
     chunk
         .syscalls
         .iter()
@@ -192,7 +220,7 @@ pub fn events_from_chunk(chunk: &zkvm_emulator::ExecutionChunk) -> Vec<IoCallEve
                         word: access.addr / 4,
                         prev: access.prev_value,
                         new: access.value,
-                        prev_ts: access.prev_timestamp,
+                        prev_ts: local(access.prev_timestamp),
                     }
                 })
                 .collect();
@@ -201,7 +229,7 @@ pub fn events_from_chunk(chunk: &zkvm_emulator::ExecutionChunk) -> Vec<IoCallEve
                 "IO words not consecutive"
             );
             IoCallEvent {
-                clk: timestamp(call.cycle, SUB_RS1),
+                clk: local(timestamp(call.cycle, SUB_RS1)),
                 number: call.number,
                 a0: call.args[0],
                 a1: call.args[1],

@@ -17,7 +17,7 @@ use super::{IoCallEvent, TS_IO};
 use crate::bus::ByteOp;
 use crate::chips::byte::ByteRecord;
 use crate::chips::cpu;
-use crate::execution::chip_index::{BYTE, CPU, IO_BYTES, IO_CALL};
+use crate::execution::chip_index::{BYTE, IO_BYTES, IO_CALL};
 use crate::execution::programs::{
     Run, echo_program, io_program, io_program_expected, prove_and_verify_io, run_io,
 };
@@ -46,6 +46,7 @@ pub(crate) fn replayed_io(run: &Run) -> Vec<IoCallEvent> {
     let record = &run.record;
     cpu::generate_trace_with_syscalls::<F>(
         &run.rom,
+        &record.start,
         &record.cpu,
         &record.keccak,
         &record.io,
@@ -177,7 +178,7 @@ fn io_program_records_the_emulators_io() {
     assert_eq!(run.record.output, output);
     assert_eq!(summary.exit_code, exit_code);
     assert_eq!(run.record.input, input);
-    assert_eq!(run.record.input_read_len(), 20);
+    assert_eq!((run.record.input_read_len(), run.record.input_len), (20, 20));
     // A read of 0, a read of 1 byte at the end that returns 0, a commit of 0 bytes: no
     // word touched; the others touch one word per aligned word.
     let words: Vec<usize> = run.record.io.iter().map(|c| c.words.len()).collect();
@@ -244,8 +245,10 @@ fn io_program_proof_verifies() {
     let run = io_run();
     prove_and_verify_io(&run).expect("a valid proof verifies");
     let (_, _, exit_code) = io_program_expected(&io_input());
-    assert_eq!(run_outcome(&run.rom, &run.public_values[CPU]), Ok(exit_code));
-    assert_eq!(run.public_values[IO_CALL], [F::from_u8(20)]);
+    assert_eq!(run_outcome(&run.rom, &run.public_values), Ok(exit_code));
+    // The input's length, then the cursors: all 20 input bytes read, 7 output bytes.
+    let io_call = [20, 0, 20, 0, 7].map(F::from_u8);
+    assert_eq!(run.public_values[IO_CALL], io_call);
 }
 
 #[test]
@@ -260,7 +263,7 @@ fn echo_program_proof_verifies() {
     // Six reads of 7 bytes (the last returns 2), one that returns 0, one commit.
     assert_eq!(run.record.io.len(), 8);
     prove_and_verify_io(&run).expect("a valid proof verifies");
-    assert_eq!(run_outcome(&run.rom, &run.public_values[CPU]), Ok(37));
+    assert_eq!(run_outcome(&run.rom, &run.public_values), Ok(37));
 }
 
 #[test]

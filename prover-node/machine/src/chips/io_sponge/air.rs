@@ -116,8 +116,8 @@ impl<AB: InteractionBuilder> Air<AB> for IoSpongeChip {
         builder.when_first_row().assert_one(local.is_real);
         builder.when_transition().assert_zero(next.is_real * (one.clone() - local.is_real));
 
-        // `is_first` is 1 on the first row and 0 on every other (it gates the length's
-        // range check, so that check is made exactly once).
+        // `is_first` is 1 on the first row and 0 on every other (it gates the range checks
+        // of the start and the length, so they are made exactly once).
         builder.when_first_row().assert_one(local.is_first);
         builder.when_transition().assert_zero(next.is_first);
 
@@ -128,23 +128,26 @@ impl<AB: InteractionBuilder> Air<AB> for IoSpongeChip {
         builder.when_transition().assert_eq(local.is_last, local.is_real - next.is_real);
         builder.when_last_row().assert_eq(local.is_last, local.is_real);
 
-        // The first row is block 0 at position 0, with the capacity `(len, 0, …, 0)`.
+        // The first row is block 0 at the slice's start, with the capacity `(len, 0, …, 0)`.
         // SAFETY: the first row is real, so this starts the sponge of the spec with the
         // public length in `state[8]` (domain separation by length).
         {
             let mut first = builder.when_first_row();
-            first.assert_zero(local.pos);
+            first.assert_eq(local.pos, pv.start);
             first.assert_eq(inputs[IO_SPONGE_RATE], pv.len);
             for &x in &inputs[IO_SPONGE_RATE + 1..] {
                 first.assert_zero(x);
             }
             first.assert_eq(local.len_lo + local.len_hi * AB::Expr::from_u32(1 << 16), pv.len);
+            first
+                .assert_eq(local.start_lo + local.start_hi * AB::Expr::from_u32(1 << 16), pv.start);
         }
 
-        // `len < 2^24`: `len = len_lo + 2^16·len_hi` with `len_lo < 2^16` and `len_hi` a byte,
-        // checked once (count `is_first`, 1 on the first row only).
-        // SAFETY: both parts are range-checked by the byte table, so the sum is below 2^24
-        // as an integer, and so is the public length.
+        // `start < 2^24` and `len < 2^24`: each is `lo + 2^16·hi` with `lo < 2^16` and `hi` a
+        // byte, checked once (count `is_first`, 1 on the first row only).
+        // SAFETY: the parts are range-checked by the byte table, so both public values are
+        // integers below 2^24 and every position `start + q` (`q < len`) is an integer below
+        // 2^25 < p: the positions on `IO` never wrap.
         send_byte(
             builder,
             ByteOp::U16,
@@ -153,8 +156,14 @@ impl<AB: InteractionBuilder> Air<AB> for IoSpongeChip {
         );
         send_byte(
             builder,
+            ByteOp::U16,
+            [local.start_lo.into(), AB::Expr::ZERO, AB::Expr::ZERO],
+            local.is_first.into(),
+        );
+        send_byte(
+            builder,
             ByteOp::Range,
-            [local.len_hi.into(), AB::Expr::ZERO, AB::Expr::ZERO],
+            [local.len_hi.into(), local.start_hi.into(), AB::Expr::ZERO],
             local.is_first.into(),
         );
 
@@ -169,7 +178,7 @@ impl<AB: InteractionBuilder> Air<AB> for IoSpongeChip {
         // A real next row is the next block: its capacity is this permutation's output
         // capacity, its position 16 further.
         // SAFETY: the previous row of a real row is real (prefix), so by induction real row
-        // `i` has `pos = 16·i` and the capacity of the sponge after `i` blocks.
+        // `i` has `pos = start + 16·i` and the capacity of the sponge after `i` blocks.
         {
             let mut chained = builder.when_transition();
             let mut chained = chained.when(next.is_real);
@@ -195,19 +204,20 @@ impl<AB: InteractionBuilder> Air<AB> for IoSpongeChip {
             .assert_zero(next.is_real * (one.clone() - local.in_range[IO_BLOCK_BYTES - 1]));
 
         // The last real row is a partial block (never full, possibly empty) that ends the
-        // stream at `len`, and its output rate is the digest.
+        // slice at `start + len`, and its output rate is the digest.
         // SAFETY: with `n` real rows, rows `0..n−1` have 16 flags set and row `n − 1` has
-        // `r ≤ 15`, so `len = 16·(n − 1) + r` in the field. `n` is at most the height,
-        // below 2^27 by `p3-lookup`'s height bound (this chip alone has 26 unit-bounded
-        // interactions per row, and `26·2^27 > p`), so `16·(n − 1) + r < 2^30 < p` and the
-        // equality holds over the integers: `n = len / 16 + 1` and `in_range[k]` of row `i`
-        // is `16·i + k < len`, exactly the spec's blocks. (`len < 2^24` is also checked
-        // directly on the first row.)
+        // `r ≤ 15` and `pos = start + 16·(n − 1)`, so `len = 16·(n − 1) + r` in the field.
+        // `n` is at most the height, below 2^27 by `p3-lookup`'s height bound (this chip
+        // alone has 27 unit-bounded interactions per row, and `27·2^27 > p`), so
+        // `16·(n − 1) + r < 2^30 < p` and the equality holds over the integers:
+        // `n = len / 16 + 1` and `in_range[k]` of row `i` is `16·i + k < len`, exactly the
+        // spec's blocks over the slice. (`len < 2^24` is also checked directly on the first
+        // row.)
         {
             let mut last = builder.when(local.is_last);
             last.assert_zero(local.in_range[IO_BLOCK_BYTES - 1]);
             let in_range: AB::Expr = local.in_range.iter().map(|&f| f.into()).sum();
-            last.assert_eq(local.pos + in_range, pv.len);
+            last.assert_eq(local.pos + in_range, Into::<AB::Expr>::into(pv.start) + pv.len.into());
             for (&output, &digest) in outputs.iter().zip(&pv.digest) {
                 last.assert_eq(output, digest);
             }
@@ -225,31 +235,21 @@ impl<AB: InteractionBuilder> Air<AB> for IoSpongeChip {
             local.is_real.into(),
         );
 
-        // The IO bus: `(stream, pos + k, bytes[k])` for each stream byte.
+        // The IO bus: `(stream, pos + k, bytes[k])` for each byte of the slice, exactly once.
+        // SAFETY: the count is the boolean `in_range[k]`, so every position of
+        // `start..start + len` is on the bus once, with the slice's byte, and no other. The
+        // input sponge sends: each read (the IO bytes chip's receive) of position `q` with
+        // value `v` balances only against this send, so the shard's reads are exactly the
+        // slice's positions, each read once, returning the slice's bytes. The output sponge
+        // receives: the bus balances only if the shard committed exactly these (position,
+        // byte) pairs, each once.
         let stream = AB::Expr::from_u8(self.stream.id());
         for k in 0..IO_BLOCK_BYTES {
             let message =
                 [stream.clone(), local.pos + AB::Expr::from_usize(k), local.bytes[k].into()];
             match self.stream {
-                Stream::Input => {
-                    // Each input byte is offered `count[k] ∈ {0, 1}` times, never past the
-                    // input's end.
-                    // SAFETY: a read (the IO chip's receive) of position `q` with value `v`
-                    // balances only against this send, so it returns the input's byte `q`,
-                    // `q < len`, and no byte is read twice. `count` is free otherwise: which
-                    // bytes the program reads is the prover's business.
-                    builder.assert_bool(local.count[k]);
-                    builder.assert_zero(local.count[k] * (one.clone() - local.in_range[k]));
-                    Bus::Io.send(builder, message, local.count[k], 1);
-                }
-                Stream::Output => {
-                    // Every output position below `len` is received exactly once.
-                    // SAFETY: the count is the boolean `in_range[k]`; the bus balances only if
-                    // the program committed exactly these (position, byte) pairs, each once.
-                    // `count` is unused here and pinned to 0.
-                    builder.assert_zero(local.count[k]);
-                    Bus::Io.receive(builder, message, local.in_range[k], 1);
-                }
+                Stream::Input => Bus::Io.send(builder, message, local.in_range[k], 1),
+                Stream::Output => Bus::Io.receive(builder, message, local.in_range[k], 1),
             }
         }
     }

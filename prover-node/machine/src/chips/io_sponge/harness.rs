@@ -72,24 +72,30 @@ impl<AB: InteractionBuilder> Air<AB> for IoHarnessChip {
     }
 }
 
-/// The harness's trace: a read of `input[q]` for every `q` with `reads[q]`, and a commit of
-/// every output byte, in order.
-pub fn harness_trace<F: Field>(input: &[u8], reads: &[bool], output: &[u8]) -> RowMajorMatrix<F> {
-    let read: Vec<usize> = (0..reads.len()).filter(|&q| reads[q]).collect();
-    let height = padded_height(read.len().max(output.len()));
+/// The harness's trace: a read of every byte of `input` (the input slice at stream
+/// positions `input_start..`) and a commit of every byte of `output` (the output slice at
+/// positions `output_start..`), in order.
+pub fn harness_trace<F: Field>(
+    input_start: u32,
+    input: &[u8],
+    output_start: u32,
+    output: &[u8],
+) -> RowMajorMatrix<F> {
+    let height = padded_height(input.len().max(output.len()));
     let mut values = F::zero_vec(height * NUM_IO_HARNESS_COLS);
-    for (row, &q) in values.chunks_exact_mut(NUM_IO_HARNESS_COLS).zip(&read) {
+    for (row, (q, &b)) in values.chunks_exact_mut(NUM_IO_HARNESS_COLS).zip(input.iter().enumerate())
+    {
         let cols: &mut IoHarnessCols<F> = row.borrow_mut();
         cols.is_read = F::ONE;
-        cols.read_pos = F::from_usize(q);
-        cols.read_byte = F::from_u8(input[q]);
+        cols.read_pos = F::from_usize(input_start as usize + q);
+        cols.read_byte = F::from_u8(b);
     }
     for (row, (q, &b)) in
         values.chunks_exact_mut(NUM_IO_HARNESS_COLS).zip(output.iter().enumerate())
     {
         let cols: &mut IoHarnessCols<F> = row.borrow_mut();
         cols.is_commit = F::ONE;
-        cols.commit_pos = F::from_usize(q);
+        cols.commit_pos = F::from_usize(output_start as usize + q);
         cols.commit_byte = F::from_u8(b);
     }
     RowMajorMatrix::new(values, NUM_IO_HARNESS_COLS)

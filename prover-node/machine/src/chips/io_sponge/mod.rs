@@ -1,31 +1,33 @@
-//! The stream sponges: the digest of the input stream and of the output stream, computed
-//! in-circuit, with every byte tied to the `IO` bus.
+//! The stream sponges: the digest of the slice of the input stream a shard reads and of
+//! the slice of the output stream it commits, computed in-circuit, with every byte of the
+//! slice tied to the `IO` bus exactly once.
 //!
 //! Two instances of one chip type, [`IoSpongeChip`] with [`Stream::Input`] and with
-//! [`Stream::Output`]. Each hashes its stream exactly as [`crate::io_digest`] specifies and
-//! publishes `(len, digest)` ([`IoSpongePublicValues`]). The verifier recomputes the output
-//! digest from the output bytes carried beside the proof and hands the input digest to the
-//! caller.
+//! [`Stream::Output`]. Each hashes its slice exactly as [`crate::io_digest`] specifies and
+//! publishes `(start, len, digest)` ([`IoSpongePublicValues`]): the slice is the stream's
+//! positions `start..start + len`. A verifier ties `start` and `start + len` to the IO call
+//! chip's cursors, recomputes the output slices' digests from the output bytes carried
+//! beside the proofs, and hands the input digests (of the bytes read) to the caller.
 //!
 //! # Rows
 //!
 //! One row per block of 16 bytes, i.e. one Poseidon2 permutation (`p3-poseidon2-air`'s
 //! columns first, [`IoSpongeCols::perm`]); real rows form a prefix of `len / 16 + 1` rows
 //! (at least one), then padding rows up to a power of two. Row `i` holds stream positions
-//! `pos = 16·i .. 16·i + 16`, the bytes (zero past `len`), and flags `in_range[k]`
-//! (`pos + k < len`). The first row's capacity is `(len, 0, …, 0)`; each next real row's
-//! capacity is the previous permutation's output capacity; the last real row's output rate
-//! is the digest.
+//! `pos = start + 16·i .. pos + 16`, the bytes (zero past the slice's end), and flags
+//! `in_range[k]` (`pos + k < start + len`). The first row's capacity is `(len, 0, …, 0)`;
+//! each next real row's capacity is the previous permutation's output capacity; the last
+//! real row's output rate is the digest.
 //!
 //! # Buses
 //!
-//! * `IO`, message `(stream, pos + k, bytes[k])` (see [`crate::bus::IO_MESSAGE_WIDTH`]):
-//!   the input sponge *sends* each input byte `count[k] ∈ {0, 1}` times (never a byte past
-//!   the input's end), so the IO chip's reads can only receive input bytes, each at most
-//!   once; the output sponge *receives* every position below `len` exactly once
-//!   (`in_range[k]`), so the program must commit every output byte, exactly once.
+//! * `IO`, message `(stream, pos + k, bytes[k])` (see [`crate::bus::IO_MESSAGE_WIDTH`]),
+//!   count `in_range[k]`: every position of the slice exactly once. The input sponge
+//!   *sends* (so the shard's reads are exactly the slice's bytes, each read once); the
+//!   output sponge *receives* (so the shard commits exactly the slice's bytes, each once).
 //! * `BYTE`: every byte of a real row is range-checked (`RANGE`, two per message), and the
-//!   first row checks `len < 2^24` (`U16` of `len_lo`, `RANGE` of `len_hi`).
+//!   first row checks `start < 2^24` and `len < 2^24` (`U16` of the low parts, `RANGE` of
+//!   the high bytes).
 
 mod air;
 mod columns;
@@ -60,9 +62,9 @@ pub const PARTIAL_ROUNDS: usize = p3_koala_bear::KOALABEAR_POSEIDON2_PARTIAL_ROU
 /// Which stream a sponge hashes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Stream {
-    /// The program's input: bytes `READ_INPUT` may copy (each at most once).
+    /// The program's input: bytes `READ_INPUT` copies (each exactly once).
     Input,
-    /// The program's output: bytes `COMMIT_OUTPUT` appended (each exactly once).
+    /// The program's output: bytes `COMMIT_OUTPUT` appends (each exactly once).
     Output,
 }
 

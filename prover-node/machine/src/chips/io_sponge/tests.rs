@@ -50,27 +50,22 @@ fn random_bytes(len: usize, seed: u64) -> Vec<u8> {
     (0..len).map(|_| rng.r#gen::<u8>()).collect()
 }
 
-/// `true` for the first `read` of `len` input bytes.
-fn prefix_reads(len: usize, read: usize) -> Vec<bool> {
-    (0..len).map(|q| q < read).collect()
-}
-
-/// The traces and public values of [`machine`]: the harness reads `input[q]` where
-/// `reads[q]` and commits all of `output`.
+/// The traces and public values of [`machine`]: the sponges hash the input slice `input`
+/// at stream positions `input_start..` and the output slice `output` at `output_start..`;
+/// the harness reads every byte of the first and commits every byte of the second.
 struct Run {
     traces: Vec<RowMajorMatrix<F>>,
     public_values: Vec<Vec<F>>,
 }
 
 impl Run {
-    fn new(input: &[u8], reads: &[bool], output: &[u8]) -> Self {
+    fn new(input_start: u32, input: &[u8], output_start: u32, output: &[u8]) -> Self {
         let mut bytes = ByteRecord::new();
-        let (input_trace, input_pv) = generate_trace::<F>(Stream::Input, input, reads, &mut bytes);
-        let (output_trace, output_pv) =
-            generate_trace::<F>(Stream::Output, output, &[], &mut bytes);
+        let (input_trace, input_pv) = generate_trace::<F>(input_start, input, &mut bytes);
+        let (output_trace, output_pv) = generate_trace::<F>(output_start, output, &mut bytes);
         Run {
             traces: vec![
-                harness_trace(input, reads, output),
+                harness_trace(input_start, input, output_start, output),
                 input_trace,
                 output_trace,
                 bytes.generate_trace(),
@@ -145,7 +140,8 @@ impl Run {
                 }
                 if cols.is_first == F::ONE {
                     bytes.add(ByteOp::U16, u(cols.len_lo), 0);
-                    bytes.add(ByteOp::Range, u(cols.len_hi), 0);
+                    bytes.add(ByteOp::U16, u(cols.start_lo), 0);
+                    bytes.add(ByteOp::Range, u(cols.len_hi), u(cols.start_hi));
                 }
             }
         }
@@ -217,15 +213,15 @@ fn zero_streams_of_different_lengths_have_different_digests() {
 
 #[test]
 fn chip_digest_matches_io_digest() {
+    // The digest of a slice is `io_digest` of its bytes, wherever the slice starts.
     for len in [0, 1, 15, 16, 17, 100, 1000] {
         let bytes = random_bytes(len, len as u64);
         let expected = io_digest(&bytes).unwrap();
-        for stream in [Stream::Input, Stream::Output] {
-            let reads = if stream == Stream::Input { prefix_reads(len, len / 2) } else { vec![] };
-            let (trace, pv) = generate_trace::<F>(stream, &bytes, &reads, &mut ByteRecord::new());
+        for start in [0, 1, 17, 70_000] {
+            let (trace, pv) = generate_trace::<F>(start, &bytes, &mut ByteRecord::new());
             assert_eq!(trace.height(), padded_height_of(len));
             let pv: &IoSpongePublicValues<F> = pv.as_slice().borrow();
-            assert_eq!(pv.len, F::from_usize(len));
+            assert_eq!((pv.start, pv.len), (F::from_u32(start), F::from_usize(len)));
             assert_eq!(pv.digest.map(|x| x.as_canonical_u64() as u32), expected, "len {len}");
         }
     }
@@ -241,28 +237,28 @@ fn padded_height_of(len: usize) -> usize {
 #[test]
 #[cfg_attr(debug_assertions, ignore = "run with --release: proving is slow in debug builds")]
 fn empty_streams_verify() {
-    Run::new(&[], &[], &[]).prove_and_verify().expect("empty streams verify");
+    Run::new(0, &[], 0, &[]).prove_and_verify().expect("empty streams verify");
+    // A shard that uses neither stream, after earlier shards used both.
+    Run::new(300, &[], 70_000, &[]).prove_and_verify().expect("empty slices verify");
 }
 
 #[test]
 #[cfg_attr(debug_assertions, ignore = "run with --release: proving is slow in debug builds")]
-fn partial_read_of_the_input_verifies() {
-    // 1000 input bytes of which the program read the first 300; 100 output bytes.
-    let input = random_bytes(1000, 1);
+fn slices_in_the_middle_of_the_streams_verify() {
+    // A shard that read input bytes 700..1000 and committed output bytes 50..150.
+    let input = random_bytes(300, 1);
     let output = random_bytes(100, 2);
-    Run::new(&input, &prefix_reads(1000, 300), &output)
-        .prove_and_verify()
-        .expect("a partial read verifies");
+    Run::new(700, &input, 50, &output).prove_and_verify().expect("slices verify");
 }
 
 #[test]
 #[cfg_attr(debug_assertions, ignore = "run with --release: proving is slow in debug builds")]
 fn short_and_block_edge_streams_verify() {
-    // Every length around a block boundary on one side or the other, all input read.
-    for (input_len, output_len) in [(1, 15), (16, 17), (17, 1000), (1000, 16)] {
+    // Every length around a block boundary on one side or the other, at and off position 0.
+    for (input_len, output_len, start) in [(1, 15, 0), (16, 17, 13), (17, 1000, 0), (1000, 16, 5)] {
         let input = random_bytes(input_len, 3);
         let output = random_bytes(output_len, 4);
-        Run::new(&input, &prefix_reads(input_len, input_len), &output)
+        Run::new(start, &input, 2 * start, &output)
             .prove_and_verify()
             .unwrap_or_else(|e| panic!("lengths ({input_len}, {output_len}): {e:?}"));
     }
@@ -271,19 +267,25 @@ fn short_and_block_edge_streams_verify() {
 // ---------------------------------------------------------------------------------------
 // Forgeries the verifier rejects.
 
-/// Input: 100 bytes, the first 60 read; output: 100 bytes (7 blocks each, 8 rows).
-fn valid_run() -> (Vec<u8>, Vec<bool>, Vec<u8>, Run) {
+/// Where [`valid_run`]'s input slice starts in the input stream.
+const INPUT_START: u32 = 40;
+/// Where [`valid_run`]'s output slice starts in the output stream.
+const OUTPUT_START: u32 = 7;
+
+/// Input: 100 bytes at positions 40..140; output: 100 bytes at 7..107 (7 blocks each, 8
+/// rows). The harness reads and commits on rows 0..100 of 128.
+fn valid_run() -> (Vec<u8>, Vec<u8>, Run) {
     let input = random_bytes(100, 5);
-    let reads = prefix_reads(100, 60);
     let output = random_bytes(100, 6);
-    let run = Run::new(&input, &reads, &output);
+    let run = Run::new(INPUT_START, &input, OUTPUT_START, &output);
     assert_eq!(run.traces[INPUT].height(), 8);
     assert_eq!(run.traces[OUTPUT].height(), 8);
-    (input, reads, output, run)
+    assert_eq!(run.traces[HARNESS].height(), 128);
+    (input, output, run)
 }
 
 /// Make harness row `row` (free of reads) read `(INPUT, pos, byte)`.
-fn harness_read(run: &mut Run, row: usize, pos: u8, byte: u8) {
+fn harness_read(run: &mut Run, row: usize, pos: u32, byte: u8) {
     let is_read = offset_of!(IoHarnessCols<u8>, is_read);
     assert_eq!(cell(&run.traces, HARNESS, row, is_read), F::ZERO);
     set_cell(&mut run.traces, HARNESS, row, is_read, F::ONE);
@@ -292,7 +294,7 @@ fn harness_read(run: &mut Run, row: usize, pos: u8, byte: u8) {
         HARNESS,
         row,
         offset_of!(IoHarnessCols<u8>, read_pos),
-        F::from_u8(pos),
+        F::from_u32(pos),
     );
     set_cell(
         &mut run.traces,
@@ -314,7 +316,7 @@ fn assert_unbalanced(result: Result<(), VerifyError>) {
 )]
 fn forgery_baseline_verifies() {
     // The forging helpers with nothing forged: the rejections below are the forgeries'.
-    let (_, _, _, mut run) = valid_run();
+    let (_, _, mut run) = valid_run();
     run.rechain(INPUT, 0);
     run.rechain(OUTPUT, 3);
     run.fix_byte_table();
@@ -329,9 +331,9 @@ fn forgery_baseline_verifies() {
 fn changed_output_byte_is_rejected() {
     // The sponge hashes another output (byte 37 changed), consistently: only the IO bus,
     // where the program committed the original byte, can tell.
-    let (input, reads, mut output, mut run) = valid_run();
+    let (input, mut output, mut run) = valid_run();
     output[37] ^= 0x5a;
-    let forged = Run::new(&input, &reads, &output);
+    let forged = Run::new(INPUT_START, &input, OUTPUT_START, &output);
     run.traces[OUTPUT] = forged.traces[OUTPUT].clone();
     run.public_values[OUTPUT] = forged.public_values[OUTPUT].clone();
     run.fix_byte_table();
@@ -344,10 +346,11 @@ fn changed_output_byte_is_rejected() {
     ignore = "run with --release: the debug constraint checker panics first"
 )]
 fn changed_read_input_byte_is_rejected() {
-    // The sponge hashes another input (byte 20, which the program read), consistently.
-    let (mut input, reads, output, mut run) = valid_run();
+    // The sponge hashes another input (byte 20 of the slice), consistently: only the IO
+    // bus, where the program read the original byte, can tell.
+    let (mut input, output, mut run) = valid_run();
     input[20] ^= 0x01;
-    let forged = Run::new(&input, &reads, &output);
+    let forged = Run::new(INPUT_START, &input, OUTPUT_START, &output);
     run.traces[INPUT] = forged.traces[INPUT].clone();
     run.public_values[INPUT] = forged.public_values[INPUT].clone();
     run.fix_byte_table();
@@ -360,10 +363,15 @@ fn changed_read_input_byte_is_rejected() {
     ignore = "run with --release: the debug constraint checker panics first"
 )]
 fn changed_input_byte_cell_is_rejected() {
-    // One byte cell of the input (an unread one: no bus sees it) no longer matches the
-    // absorbed rate element.
-    let (_, _, _, mut run) = valid_run();
-    run.row(INPUT, 5).bytes[2] += F::ONE;
+    // One byte cell of the input (slice byte 82) no longer matches the absorbed rate
+    // element; the harness reads the changed byte, so the IO bus balances and only the
+    // absorption constraint can tell.
+    let (input, _, mut run) = valid_run();
+    let forged = F::from_u8(input[82].wrapping_add(1));
+    run.row(INPUT, 5).bytes[2] = forged;
+    let read_byte = offset_of!(IoHarnessCols<u8>, read_byte);
+    assert_eq!(cell(&run.traces, HARNESS, 82, read_byte), F::from_u8(input[82]));
+    set_cell(&mut run.traces, HARNESS, 82, read_byte, forged);
     run.fix_byte_table();
     assert_rejected(run.prove_and_verify());
 }
@@ -374,7 +382,7 @@ fn changed_input_byte_cell_is_rejected() {
     ignore = "run with --release: the debug constraint checker panics first"
 )]
 fn changed_digest_public_value_is_rejected() {
-    let (_, _, _, mut run) = valid_run();
+    let (_, _, mut run) = valid_run();
     run.pv(OUTPUT).digest[3] += F::ONE;
     assert_rejected(run.prove_and_verify());
 }
@@ -384,8 +392,38 @@ fn changed_digest_public_value_is_rejected() {
     debug_assertions,
     ignore = "run with --release: the debug constraint checker panics first"
 )]
+fn changed_start_public_value_is_rejected() {
+    let (_, _, mut run) = valid_run();
+    run.pv(INPUT).start += F::ONE;
+    assert_rejected(run.prove_and_verify());
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "run with --release: the debug constraint checker panics first"
+)]
+fn moved_slice_is_rejected() {
+    // The input sponge claims the slice one position later (start, every row's position
+    // and the start's limbs moved together, so the chip's constraints hold): the harness
+    // read the bytes at their real positions, so only the IO bus can tell.
+    let (_, _, mut run) = valid_run();
+    run.pv(INPUT).start += F::ONE;
+    for r in 0..run.traces[INPUT].height() {
+        run.row(INPUT, r).pos += F::ONE;
+    }
+    run.row(INPUT, 0).start_lo += F::ONE;
+    run.fix_byte_table();
+    assert_unbalanced(run.prove_and_verify());
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "run with --release: the debug constraint checker panics first"
+)]
 fn changed_len_public_value_is_rejected() {
-    let (_, _, _, mut run) = valid_run();
+    let (_, _, mut run) = valid_run();
     run.pv(INPUT).len += F::ONE;
     assert_rejected(run.prove_and_verify());
 }
@@ -398,8 +436,8 @@ fn changed_len_public_value_is_rejected() {
 fn truncated_output_is_rejected() {
     // The sponge hashes the output without its last byte, consistently: the program
     // committed 100 bytes, the sponge received 99.
-    let (input, reads, output, mut run) = valid_run();
-    let forged = Run::new(&input, &reads, &output[..99]);
+    let (input, output, mut run) = valid_run();
+    let forged = Run::new(INPUT_START, &input, OUTPUT_START, &output[..99]);
     run.traces[OUTPUT] = forged.traces[OUTPUT].clone();
     run.public_values[OUTPUT] = forged.public_values[OUTPUT].clone();
     run.fix_byte_table();
@@ -414,7 +452,7 @@ fn truncated_output_is_rejected() {
 fn nonzero_padding_byte_is_rejected() {
     // Output byte slot 10 of the last block (position 106, past the end) is 7, absorbed and
     // hashed consistently: only the zero-padding rule is broken.
-    let (_, _, _, mut run) = valid_run();
+    let (_, _, mut run) = valid_run();
     let cols = run.row(OUTPUT, 6);
     assert_eq!(cols.in_range[10], F::ZERO);
     cols.bytes[10] = F::from_u8(7);
@@ -432,12 +470,12 @@ fn nonzero_padding_byte_is_rejected() {
 fn extra_real_row_is_rejected() {
     // A zero block appended after the last one (row 7 made real, the chain and digest
     // carried through it): the stream would be 112 bytes with a full block before the end.
-    let (_, _, _, mut run) = valid_run();
+    let (_, _, mut run) = valid_run();
     run.row(OUTPUT, 6).is_last = F::ZERO;
     let cols = run.row(OUTPUT, 7);
     cols.is_real = F::ONE;
     cols.is_last = F::ONE;
-    cols.pos = F::from_usize(7 * IO_BLOCK_BYTES);
+    cols.pos = F::from_usize(OUTPUT_START as usize + 7 * IO_BLOCK_BYTES);
     run.rechain(OUTPUT, 6);
     run.fix_byte_table();
     assert_rejected(run.prove_and_verify());
@@ -453,7 +491,7 @@ fn dropped_last_row_is_rejected() {
     // digest is the second permutation's, and every output byte is still received.
     let input = random_bytes(5, 7);
     let output = random_bytes(32, 8);
-    let mut run = Run::new(&input, &prefix_reads(5, 5), &output);
+    let mut run = Run::new(0, &input, 0, &output);
     assert_eq!(run.traces[OUTPUT].height(), 4);
     run.row(OUTPUT, 1).is_last = F::ONE;
     let cols = run.row(OUTPUT, 2);
@@ -474,7 +512,7 @@ fn dropped_last_row_is_rejected() {
 )]
 fn flipped_in_range_flag_is_rejected() {
     // The last output byte (position 99, slot 3 of the last block) claimed past the end.
-    let (_, _, _, mut run) = valid_run();
+    let (_, _, mut run) = valid_run();
     let cols = run.row(OUTPUT, 6);
     assert_eq!(cols.in_range[3], F::ONE);
     cols.in_range[3] = F::ZERO;
@@ -486,41 +524,41 @@ fn flipped_in_range_flag_is_rejected() {
     debug_assertions,
     ignore = "run with --release: the debug constraint checker panics first"
 )]
-fn count_of_two_is_rejected() {
-    // Input byte 10 offered twice, and read twice by the harness: balanced, but the count
-    // is not boolean.
-    let (input, _, _, mut run) = valid_run();
-    run.row(INPUT, 0).count[10] = F::from_u8(2);
-    harness_read(&mut run, 60, 10, input[10]);
-    assert_rejected(run.prove_and_verify());
-}
-
-#[test]
-#[cfg_attr(
-    debug_assertions,
-    ignore = "run with --release: the debug constraint checker panics first"
-)]
-fn count_past_the_end_is_rejected() {
-    // The input sponge offers position 100 (past the 100-byte input, value 0) and the
-    // harness reads it: balanced, but a byte past the end can never be read.
-    let (_, _, _, mut run) = valid_run();
-    let cols = run.row(INPUT, 6);
-    assert_eq!(cols.in_range[4], F::ZERO);
-    cols.count[4] = F::ONE;
-    harness_read(&mut run, 60, 100, 0);
-    assert_rejected(run.prove_and_verify());
-}
-
-#[test]
-#[cfg_attr(
-    debug_assertions,
-    ignore = "run with --release: the debug constraint checker panics first"
-)]
-fn unoffered_input_byte_read_is_rejected() {
-    // The harness reads input byte 70, which the sponge does not offer (count 0).
-    let (input, _, _, mut run) = valid_run();
-    harness_read(&mut run, 60, 70, input[70]);
+fn unread_input_byte_is_rejected() {
+    // The harness does not read slice byte 70, which the sponge offers: every byte of the
+    // slice must be read (exactly once).
+    let (_, _, mut run) = valid_run();
+    let is_read = offset_of!(IoHarnessCols<u8>, is_read);
+    assert_eq!(cell(&run.traces, HARNESS, 70, is_read), F::ONE);
+    set_cell(&mut run.traces, HARNESS, 70, is_read, F::ZERO);
     assert_unbalanced(run.prove_and_verify());
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "run with --release: the debug constraint checker panics first"
+)]
+fn byte_read_twice_is_rejected() {
+    // The harness reads slice byte 10 a second time (on a free row).
+    let (input, _, mut run) = valid_run();
+    harness_read(&mut run, 100, INPUT_START + 10, input[10]);
+    assert_unbalanced(run.prove_and_verify());
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "run with --release: the debug constraint checker panics first"
+)]
+fn reads_outside_the_slice_are_rejected() {
+    // The harness reads the position just past the slice (value 0, as the sponge's padding
+    // byte there), or the one just before it.
+    for pos in [INPUT_START + 100, INPUT_START - 1] {
+        let (_, _, mut run) = valid_run();
+        harness_read(&mut run, 100, pos, 0);
+        assert_unbalanced(run.prove_and_verify());
+    }
 }
 
 #[test]
@@ -530,7 +568,7 @@ fn unoffered_input_byte_read_is_rejected() {
 )]
 fn uncommitted_output_byte_is_rejected() {
     // The harness does not commit output byte 99, which the sponge receives.
-    let (_, _, _, mut run) = valid_run();
+    let (_, _, mut run) = valid_run();
     let is_commit = offset_of!(IoHarnessCols<u8>, is_commit);
     assert_eq!(cell(&run.traces, HARNESS, 99, is_commit), F::ONE);
     set_cell(&mut run.traces, HARNESS, 99, is_commit, F::ZERO);
@@ -544,7 +582,7 @@ fn uncommitted_output_byte_is_rejected() {
 )]
 fn corrupt_poseidon2_intermediate_is_rejected() {
     // One partial round's S-box output in the second permutation.
-    let (_, _, _, mut run) = valid_run();
+    let (_, _, mut run) = valid_run();
     run.row(INPUT, 1).perm.partial_rounds[7].post_sbox += F::ONE;
     assert_rejected(run.prove_and_verify());
 }
@@ -556,7 +594,7 @@ fn corrupt_poseidon2_intermediate_is_rejected() {
 )]
 fn changed_capacity_carry_is_rejected() {
     // Row 2 starts from another capacity, and the sponge goes on consistently from there.
-    let (_, _, _, mut run) = valid_run();
+    let (_, _, mut run) = valid_run();
     run.row(INPUT, 2).perm.inputs[10] += F::ONE;
     run.rechain(INPUT, 2);
     assert_rejected(run.prove_and_verify());
@@ -569,7 +607,7 @@ fn changed_capacity_carry_is_rejected() {
 )]
 fn wrong_first_row_capacity_is_rejected() {
     // The sponge starts from `(len, 1, 0, …)` instead of `(len, 0, …)`, consistently after.
-    let (_, _, _, mut run) = valid_run();
+    let (_, _, mut run) = valid_run();
     run.row(OUTPUT, 0).perm.inputs[IO_SPONGE_RATE + 1] = F::ONE;
     run.rechain(OUTPUT, 0);
     assert_rejected(run.prove_and_verify());
@@ -582,8 +620,21 @@ fn wrong_first_row_capacity_is_rejected() {
 )]
 fn wrong_length_limbs_are_rejected() {
     // The first row's range-checked length parts no longer add up to `len`.
-    let (_, _, _, mut run) = valid_run();
+    let (_, _, mut run) = valid_run();
     run.row(INPUT, 0).len_lo += F::ONE;
+    run.fix_byte_table();
+    assert_rejected(run.prove_and_verify());
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "run with --release: the debug constraint checker panics first"
+)]
+fn wrong_start_limbs_are_rejected() {
+    // The first row's range-checked start parts no longer add up to `start`.
+    let (_, _, mut run) = valid_run();
+    run.row(OUTPUT, 0).start_hi += F::ONE;
     run.fix_byte_table();
     assert_rejected(run.prove_and_verify());
 }
@@ -595,6 +646,6 @@ fn wrong_length_limbs_are_rejected() {
 fn io_sponge_proving_time() {
     let input = random_bytes(1000, 9);
     let output = random_bytes(1000, 10);
-    let run = Run::new(&input, &prefix_reads(1000, 1000), &output);
+    let run = Run::new(0, &input, 0, &output);
     run.prove_and_verify().expect("verifies");
 }

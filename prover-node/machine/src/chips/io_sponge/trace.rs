@@ -8,7 +8,6 @@ use p3_field::PrimeField64;
 use p3_matrix::dense::RowMajorMatrix;
 use p3_poseidon2_air::{RoundConstants, generate_trace_rows};
 
-use super::Stream;
 use super::air::{NUM_PERMUTATION_COLS, permutation_output, round_constants};
 use super::columns::{
     IoSpongeCols, IoSpongePublicValues, NUM_IO_SPONGE_COLS, NUM_IO_SPONGE_PUBLIC_VALUES,
@@ -38,33 +37,31 @@ pub(crate) fn permutation_row<F: PrimeField64>(
 }
 
 /// The sponge chip's trace and public values ([`IoSpongePublicValues`]) for `bytes`, the
-/// whole stream; records the byte-table requests.
+/// slice of the stream at positions `start..start + bytes.len()`; records the byte-table
+/// requests.
 ///
-/// `reads` (input stream only; empty for the output stream): `reads[q]` says whether
-/// input byte `q` was read (bytes from `reads.len()` on were not).
-///
-/// 1. One real row per block (`len / 16 + 1`), each the permutation of the block's rate
-///    elements and the previous permutation's output capacity (`(len, 0, …, 0)` first).
+/// 1. One real row per block of the slice (`len / 16 + 1`), each the permutation of the
+///    block's rate elements and the previous permutation's output capacity (`(len, 0, …, 0)`
+///    first).
 /// 2. Padding rows up to a power of two: the permutation of the all-zero state, nothing
 ///    else set.
-/// 3. The public values: `len` and the last real row's output rate.
+/// 3. The public values: `start`, `len` and the last real row's output rate.
 ///
 /// # Panics
 ///
-/// If the stream is not shorter than [`IO_MAX_STREAM_LEN`], or `reads` is longer than the
-/// input or given for the output stream (bugs of the caller).
+/// If the slice's end position is not below [`IO_MAX_STREAM_LEN`] (a bug of the caller,
+/// or a run beyond the machine's limits). Both instances ([`super::Stream`]) have traces of
+/// this one shape.
 pub fn generate_trace<F: PrimeField64>(
-    stream: Stream,
+    start: u32,
     bytes: &[u8],
-    reads: &[bool],
     byte_record: &mut ByteRecord,
 ) -> (RowMajorMatrix<F>, Vec<F>) {
     let len = bytes.len();
-    assert!(len < IO_MAX_STREAM_LEN as usize, "stream of {len} bytes is too long");
-    match stream {
-        Stream::Input => assert!(reads.len() <= len, "{} reads of {len} input bytes", reads.len()),
-        Stream::Output => assert!(reads.is_empty(), "the output stream has no reads"),
-    }
+    assert!(
+        start as usize + len < IO_MAX_STREAM_LEN as usize,
+        "stream slice {start}..{start} + {len} is too long"
+    );
     let blocks = num_blocks(len);
     let height = padded_height(blocks);
     let constants = round_constants::<F>();
@@ -80,8 +77,8 @@ pub fn generate_trace<F: PrimeField64>(
             continue;
         }
         // 1. The permutation of (block, capacity).
-        let pos = IO_BLOCK_BYTES * i;
-        let byte = |k: usize| bytes.get(pos + k).copied().unwrap_or(0);
+        let offset = IO_BLOCK_BYTES * i;
+        let byte = |k: usize| bytes.get(offset + k).copied().unwrap_or(0);
         let state: [F; IO_SPONGE_WIDTH] = core::array::from_fn(|j| {
             if j < IO_SPONGE_RATE {
                 F::from_u32(u32::from(byte(2 * j)) + 256 * u32::from(byte(2 * j + 1)))
@@ -95,31 +92,34 @@ pub fn generate_trace<F: PrimeField64>(
         capacity.copy_from_slice(&output[IO_SPONGE_RATE..]);
         digest.copy_from_slice(&output[..IO_SPONGE_RATE]);
 
-        // 2. The block's bytes, flags and reads.
+        // 2. The block's bytes and flags.
         let cols: &mut IoSpongeCols<F> = row.borrow_mut();
         cols.is_real = F::ONE;
         cols.is_last = F::from_bool(i + 1 == blocks);
-        cols.pos = F::from_usize(pos);
+        cols.pos = F::from_usize(start as usize + offset);
         for k in 0..IO_BLOCK_BYTES {
             cols.bytes[k] = F::from_u8(byte(k));
-            cols.in_range[k] = F::from_bool(pos + k < len);
-            cols.count[k] = F::from_bool(reads.get(pos + k).copied().unwrap_or(false));
+            cols.in_range[k] = F::from_bool(offset + k < len);
         }
         for k in 0..IO_SPONGE_RATE {
             byte_record.add(ByteOp::Range, byte(2 * k).into(), byte(2 * k + 1).into());
         }
     }
 
-    // 3. The first row checks the length's range; the public values.
+    // 3. The first row checks the ranges of the start and the length; the public values.
     let first: &mut IoSpongeCols<F> = values[..NUM_IO_SPONGE_COLS].borrow_mut();
     first.is_first = F::ONE;
     first.len_lo = F::from_usize(len & 0xffff);
     first.len_hi = F::from_usize(len >> 16);
+    first.start_lo = F::from_u32(start & 0xffff);
+    first.start_hi = F::from_u32(start >> 16);
     byte_record.add(ByteOp::U16, (len & 0xffff) as u32, 0);
-    byte_record.add(ByteOp::Range, (len >> 16) as u32, 0);
+    byte_record.add(ByteOp::U16, start & 0xffff, 0);
+    byte_record.add(ByteOp::Range, (len >> 16) as u32, start >> 16);
 
     let mut public_values = F::zero_vec(NUM_IO_SPONGE_PUBLIC_VALUES);
     let pv: &mut IoSpongePublicValues<F> = public_values.as_mut_slice().borrow_mut();
+    pv.start = F::from_u32(start);
     pv.len = F::from_usize(len);
     pv.digest = digest;
     (RowMajorMatrix::new(values, NUM_IO_SPONGE_COLS), public_values)

@@ -42,7 +42,9 @@ impl KeccakPermuteEvent {
     }
 }
 
-/// The `KECCAK_PERMUTE` calls of a recorded chunk, with their memory accesses.
+/// The `KECCAK_PERMUTE` calls of a recorded chunk, with their memory accesses, on the
+/// shard's timeline (timestamps restart at the chunk's first cycle, see
+/// [`crate::event::shard_timestamp`]).
 ///
 /// # Panics
 ///
@@ -51,6 +53,7 @@ impl KeccakPermuteEvent {
 #[cfg(any(test, feature = "emulator"))]
 pub fn events_from_chunk(chunk: &zkvm_emulator::ExecutionChunk) -> Vec<KeccakPermuteEvent> {
     use zkvm_emulator::events::{SUB_MEMORY, SUB_RS1, timestamp};
+    let local = |ts: u64| crate::event::shard_timestamp(chunk.start_cycle, ts);
     chunk
         .syscalls
         .iter()
@@ -61,7 +64,7 @@ pub fn events_from_chunk(chunk: &zkvm_emulator::ExecutionChunk) -> Vec<KeccakPer
             let ptr = call.args[0];
             let ts = timestamp(call.cycle, SUB_MEMORY);
             let mut event = KeccakPermuteEvent {
-                clk: timestamp(call.cycle, SUB_RS1),
+                clk: local(timestamp(call.cycle, SUB_RS1)),
                 ptr,
                 input: [0; STATE_WORDS],
                 output: [0; STATE_WORDS],
@@ -72,7 +75,7 @@ pub fn events_from_chunk(chunk: &zkvm_emulator::ExecutionChunk) -> Vec<KeccakPer
                 assert_eq!(access.timestamp, ts, "state word {i} not at SUB_MEMORY");
                 event.input[i] = access.prev_value;
                 event.output[i] = access.value;
-                event.prev_ts[i] = access.prev_timestamp;
+                event.prev_ts[i] = local(access.prev_timestamp);
             }
             event
         })

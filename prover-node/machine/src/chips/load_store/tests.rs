@@ -178,7 +178,7 @@ fn memory_program_proof_verifies() {
         run.traces[crate::execution::chip_index::RAM].height()
     );
     prove_and_verify(&run.rom, &run.traces, &run.public_values).expect("a valid proof verifies");
-    assert_eq!(run_outcome(&run.rom, &run.public_values[CPU]), Ok(run.exit_code));
+    assert_eq!(run_outcome(&run.rom, &run.public_values), Ok(run.exit_code));
 }
 
 /// Prove the run with one load/store cell changed; the verifier must reject.
@@ -355,7 +355,7 @@ fn long_memory_program_proof_verifies() {
         run.traces[crate::execution::chip_index::RAM].height()
     );
     prove_and_verify(&run.rom, &run.traces, &run.public_values).expect("a valid proof verifies");
-    assert_eq!(run_outcome(&run.rom, &run.public_values[CPU]), Ok(run.exit_code));
+    assert_eq!(run_outcome(&run.rom, &run.public_values), Ok(run.exit_code));
 }
 
 // Stores and the code span.
@@ -449,7 +449,7 @@ fn around_code_program_stores_just_outside_the_code() {
 fn stores_around_the_code_and_loads_of_code_verify() {
     let run = run(&around_code_program());
     prove_and_verify(&run.rom, &run.traces, &run.public_values).expect("a valid proof verifies");
-    assert_eq!(run_outcome(&run.rom, &run.public_values[CPU]), Ok(run.exit_code));
+    assert_eq!(run_outcome(&run.rom, &run.public_values), Ok(run.exit_code));
 }
 
 #[test]
@@ -535,7 +535,7 @@ fn forged_store_baseline_verifies() {
     let row = store_row(&run, 0);
     assert_eq!(u32_at(&run, LOAD_STORE, row, COL_ADDR), DATA + 0x80);
     prove_and_verify(&run.rom, &run.traces, &run.public_values).expect("a valid proof verifies");
-    assert_eq!(run_outcome(&run.rom, &run.public_values[CPU]), Ok(0x1234_5678));
+    assert_eq!(run_outcome(&run.rom, &run.public_values), Ok(0x1234_5678));
 }
 
 #[test]

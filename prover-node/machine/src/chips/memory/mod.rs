@@ -9,7 +9,9 @@
 //!   and *sends* `(space, addr, value, ts)` (a read has `value = prev`), and proves
 //!   `prev_ts < ts` by range-checking `ts − prev_ts − 1 < 2^24` (a `U16` and a byte).
 //! * The boundary chip ([`RegistersChip`] for the 32 registers) *sends* every address's
-//!   initial value at timestamp 0 and *receives* its final value and timestamp.
+//!   initial value at timestamp 0 and *receives* its final value and timestamp. For the
+//!   registers both values are public ([`RegistersPublicValues`]: the register file at the
+//!   shard's start and end), so shards chain: one's `end` is the next one's `start`.
 //!
 //! Why that makes every read return the last write is argued in `DESIGN.md` ("Memory
 //! consistency").
@@ -30,8 +32,8 @@ pub use access::{MemoryAccessCols, eval_access};
 pub use air::RegistersChip;
 pub use code_span::{CodeSpan, DISTANCE_LIMIT, NUM_OUTSIDE_CODE_COLS, OutsideCodeCols, WORD_LIMIT};
 pub use columns::{
-    NUM_REGISTER_FINAL_COLS, NUM_REGISTER_PREPROCESSED_COLS, RegisterFinalCols,
-    RegisterPreprocessedCols,
+    NUM_REGISTER_FINAL_COLS, NUM_REGISTER_PREPROCESSED_COLS, NUM_REGISTERS_PUBLIC_VALUES,
+    RegisterFinalCols, RegisterPreprocessedCols, RegistersPublicValues,
 };
 pub use trace::{NUM_REGISTERS, RegisterFile, initial_registers, preprocessed_trace};
 

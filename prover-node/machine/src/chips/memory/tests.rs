@@ -1,7 +1,7 @@
 //! Tests of register memory checking: the initial file, and corrupted final values and
 //! read values the real verifier must reject.
 
-use core::borrow::Borrow;
+use core::borrow::{Borrow, BorrowMut};
 use core::mem::offset_of;
 
 use p3_field::{PrimeCharacteristicRing, PrimeField32};
@@ -11,21 +11,157 @@ use super::*;
 use crate::chips::cpu::CpuCols;
 use crate::chips::cpu::tests::assert_unbalanced;
 use crate::execution::chip_index::{CPU, REGISTERS};
-use crate::execution::programs::{prove_and_verify, run, sum_loop};
-use crate::testing::{F, cell, set_cell};
+use crate::execution::programs::{
+    Run, halt_without_x0, prove_and_verify, run, run_shards, sum_loop,
+};
+use crate::testing::{F, assert_rejected, cell, set_cell};
+use crate::word::Word;
 
 #[test]
 fn initial_registers_follow_the_abi() {
+    let init = initial_registers();
+    for (r, &value) in init.iter().enumerate() {
+        let expected =
+            if r == zkvm_abi::reg::SP as usize { zkvm_abi::memory::STACK_TOP } else { 0 };
+        assert_eq!(value, expected, "x{r}");
+    }
+    // A whole run's register file starts there.
+    let run = run(&sum_loop(4));
+    let pv: &RegistersPublicValues<F> = run.public_values[REGISTERS].as_slice().borrow();
+    assert_eq!(pv.start, init.map(Word::from_u32));
+}
+
+#[test]
+fn preprocessed_rows_select_their_register() {
     let table = preprocessed_trace::<F>();
-    assert_eq!(table.height(), NUM_REGISTERS);
+    assert_eq!((table.height(), table.width()), (NUM_REGISTERS, NUM_REGISTER_PREPROCESSED_COLS));
     for r in 0..NUM_REGISTERS {
         let row = table.row_slice(r).unwrap();
         let cols: &RegisterPreprocessedCols<F> = (*row).borrow();
-        let init = cols.init.0.iter().rev().fold(0u32, |acc, l| acc << 8 | l.as_canonical_u32());
-        let expected =
-            if r == zkvm_abi::reg::SP as usize { zkvm_abi::memory::STACK_TOP } else { 0 };
-        assert_eq!((cols.reg, init), (F::from_usize(r), expected));
+        assert_eq!(cols.reg, F::from_usize(r));
+        for j in 0..NUM_REGISTERS {
+            assert_eq!(cols.is_reg[j], F::from_bool(j == r), "row {r}, selector {j}");
+        }
     }
+    assert_eq!(NUM_REGISTERS_PUBLIC_VALUES, 2 * NUM_REGISTERS * 4);
+}
+
+/// The register file's public values of `run`, to change.
+fn registers_pv(run: &mut Run) -> &mut RegistersPublicValues<F> {
+    run.public_values[REGISTERS].as_mut_slice().borrow_mut()
+}
+
+/// Set register `r`'s final value cell.
+fn set_final_value(run: &mut Run, r: usize, value: u32) {
+    let col = offset_of!(RegisterFinalCols<u8>, value);
+    for (l, limb) in Word::<F>::from_u32(value).0.into_iter().enumerate() {
+        set_cell(&mut run.traces, REGISTERS, r, col + l, limb);
+    }
+}
+
+fn prove(run: &Run) -> Result<(), zkvm_stark::VerifyError> {
+    prove_and_verify(&run.rom, &run.traces, &run.public_values)
+}
+
+#[test]
+#[cfg_attr(debug_assertions, ignore = "slow in debug builds; run with --release")]
+fn x0_forging_baseline_verifies() {
+    // The forging code of `nonzero_x0_is_rejected` with x0 left 0: the run never
+    // accesses x0, so the forgery below balances every bus.
+    let mut run = run(&halt_without_x0());
+    assert_eq!(run.record.cpu.len(), 2);
+    registers_pv(&mut run).start[0] = Word::from_u32(0);
+    registers_pv(&mut run).end[0] = Word::from_u32(0);
+    set_final_value(&mut run, 0, 0);
+    prove(&run).expect("the untouched run verifies");
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "run with --release: the debug constraint checker panics first"
+)]
+fn nonzero_x0_is_rejected() {
+    // x0 = 1 in and out, consistently on the bus (the run never accesses x0): only the
+    // x0 constraints reject it.
+    let mut run = run(&halt_without_x0());
+    registers_pv(&mut run).start[0] = Word::from_u32(1);
+    registers_pv(&mut run).end[0] = Word::from_u32(1);
+    set_final_value(&mut run, 0, 1);
+    assert_rejected(prove(&run));
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "run with --release: the debug constraint checker panics first"
+)]
+fn changed_start_of_an_untouched_register_is_rejected() {
+    // x20 is never accessed: its start message (x20, 0, ts 0) is what the final receives.
+    let mut run = run(&sum_loop(40));
+    registers_pv(&mut run).start[20] = Word::from_u32(5);
+    assert_unbalanced(prove(&run));
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "run with --release: the debug constraint checker panics first"
+)]
+fn changed_start_of_an_untouched_register_with_its_end_is_rejected_unless_equal() {
+    // Changing an untouched register's start and end together is a consistent claim
+    // (the shard did not touch it), which verifies; changing the end alone does not.
+    let mut run = run(&sum_loop(40));
+    registers_pv(&mut run).start[20] = Word::from_u32(5);
+    registers_pv(&mut run).end[20] = Word::from_u32(5);
+    set_final_value(&mut run, 20, 5);
+    prove(&run).expect("an untouched register carries any start value through");
+    registers_pv(&mut run).end[20] = Word::from_u32(6);
+    set_final_value(&mut run, 20, 6);
+    assert_unbalanced(prove(&run));
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "run with --release: the debug constraint checker panics first"
+)]
+fn changed_start_of_a_read_register_is_rejected() {
+    // The second shard of the sum loop reads x1 (the counter) before writing it: a start
+    // value other than the first shard's end leaves the read's message unmatched.
+    let mut shards = run_shards(&sum_loop(40), &[], 60);
+    let second = &mut shards[1];
+    let x1 = registers_pv(second).start[1];
+    assert_ne!(x1, Word::from_u32(0));
+    registers_pv(second).start[1][0] += F::ONE;
+    assert_unbalanced(prove(second));
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "run with --release: the debug constraint checker panics first"
+)]
+fn changed_end_public_value_is_rejected() {
+    // a0's end value, in the public values only: the final value cell disagrees.
+    let mut run = run(&sum_loop(40));
+    registers_pv(&mut run).end[zkvm_abi::reg::A0 as usize][1] += F::ONE;
+    assert_rejected(prove(&run));
+}
+
+#[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "run with --release: the debug constraint checker panics first"
+)]
+fn changed_end_with_its_final_value_is_rejected() {
+    // a0's end value and final value cell together: the final receive no longer matches
+    // the last write.
+    let mut run = run(&sum_loop(40));
+    let a0 = zkvm_abi::reg::A0 as usize;
+    registers_pv(&mut run).end[a0] = Word::from_u32(820 + 1);
+    set_final_value(&mut run, a0, 820 + 1);
+    assert_unbalanced(prove(&run));
 }
 
 #[test]
@@ -49,12 +185,13 @@ fn access_before_the_previous_one_panics() {
     ignore = "run with --release: the debug constraint checker panics first"
 )]
 fn corrupt_final_register_value_is_rejected() {
+    // The final value cell only: the end public value and the bus disagree with it.
     let mut run = run(&sum_loop(40));
     let col = offset_of!(RegisterFinalCols<u8>, value);
     let a0 = zkvm_abi::reg::A0 as usize;
     let old = cell(&run.traces, REGISTERS, a0, col);
     set_cell(&mut run.traces, REGISTERS, a0, col, old + F::ONE);
-    assert_unbalanced(prove_and_verify(&run.rom, &run.traces, &run.public_values));
+    assert_rejected(prove_and_verify(&run.rom, &run.traces, &run.public_values));
 }
 
 #[test]

@@ -7,7 +7,7 @@ use core::mem::offset_of;
 use p3_field::PrimeCharacteristicRing;
 
 use super::NoopSyscallCols;
-use crate::execution::chip_index::{CPU, NOOP_SYSCALL};
+use crate::execution::chip_index::NOOP_SYSCALL;
 use crate::execution::programs::{phase_mark_program, prove_and_verify, run};
 use crate::execution::run_outcome;
 use crate::testing::{F, assert_rejected, cell, set_cell};
@@ -22,7 +22,7 @@ fn phase_mark_proof_verifies() {
     assert_eq!(run.exit_code, 7);
     assert_eq!(cell(&run.traces, NOOP_SYSCALL, 0, COL_IS_REAL), F::ONE);
     prove_and_verify(&run.rom, &run.traces, &run.public_values).expect("a valid proof verifies");
-    assert_eq!(run_outcome(&run.rom, &run.public_values[CPU]), Ok(7));
+    assert_eq!(run_outcome(&run.rom, &run.public_values), Ok(7));
 }
 
 #[test]

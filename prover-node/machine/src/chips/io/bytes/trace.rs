@@ -8,14 +8,15 @@ use p3_matrix::dense::RowMajorMatrix;
 use super::columns::{IoBytesCols, NUM_IO_BYTES_COLS};
 use crate::bus::IO_INPUT_STREAM;
 use crate::chips::byte::ByteRecord;
-use crate::chips::io::{IoCallEvent, TS_IO, transfers};
+use crate::chips::io::{Cursors, IoCallEvent, TS_IO, transfers};
 use crate::chips::memory::CodeSpan;
 use crate::chips::padded_height;
 use crate::word::{WORD_SIZE, Word};
 
 /// The trace of the chip `IoBytesChip::new(code)`: one row per word of every transfer, in
-/// call order, then padding; records the byte-table requests. `input` is the whole input
-/// stream.
+/// call order, then padding; records the byte-table requests. `start` is the stream cursors
+/// when the shard starts, `input` the input bytes the shard reads (positions
+/// `start.input..`).
 ///
 /// # Panics
 ///
@@ -25,11 +26,12 @@ use crate::word::{WORD_SIZE, Word};
 /// does not prove.
 pub fn generate_trace<F: Field>(
     calls: &[IoCallEvent],
+    start: Cursors,
     input: &[u8],
     code: CodeSpan,
     bytes: &mut ByteRecord,
 ) -> RowMajorMatrix<F> {
-    let transfers = transfers(calls);
+    let transfers = transfers(calls, start);
     let rows: usize =
         transfers.iter().map(|t| ((t.call.a0 & 3) + t.count).div_ceil(4) as usize).sum();
     let height = padded_height(rows);
@@ -67,7 +69,8 @@ pub fn generate_trace<F: Field>(
                 if moved && t.stream == IO_INPUT_STREAM {
                     let position = (t.position + offset - lane) as usize;
                     assert_eq!(
-                        new[k as usize], input[position],
+                        new[k as usize],
+                        input[position - start.input as usize],
                         "call at clk {}: input byte {position}",
                         call.clk
                     );

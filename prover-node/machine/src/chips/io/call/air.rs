@@ -8,7 +8,7 @@ use p3_air::{Air, AirBuilder, BaseAir, WindowAccess};
 use p3_field::PrimeCharacteristicRing;
 use p3_lookup::InteractionBuilder;
 
-use super::columns::{IoCallCols, NUM_IO_CALL_COLS, NUM_IO_CALL_PUBLIC_VALUES};
+use super::columns::{IoCallCols, IoCallPublicValues, NUM_IO_CALL_COLS, NUM_IO_CALL_PUBLIC_VALUES};
 use crate::bus::{Bus, ByteOp, REGISTER_SPACE, SYSCALL_MESSAGE_WIDTH, send_byte};
 use crate::chips::io::{IO_TRANSFER_MESSAGE_WIDTH, TS_IO};
 use crate::chips::memory::eval_access;
@@ -47,7 +47,8 @@ impl<AB: InteractionBuilder> Air<AB> for IoCallChip {
         let main = builder.main();
         let local: &IoCallCols<AB::Var> = main.current_slice().borrow();
         let next: &IoCallCols<AB::Var> = main.next_slice().borrow();
-        let input_len: AB::Expr = builder.public_values()[0].into();
+        let pv: IoCallPublicValues<AB::PublicVar> = *builder.public_values().borrow();
+        let input_len: AB::Expr = pv.input_len.into();
         let one = AB::Expr::ONE;
         let limb_sum = |limbs: [AB::Expr; WORD_SIZE]| -> AB::Expr {
             limbs.into_iter().enumerate().map(|(i, l)| l * AB::Expr::from_u32(1 << (8 * i))).sum()
@@ -138,9 +139,11 @@ impl<AB: InteractionBuilder> Air<AB> for IoCallChip {
         // The input bytes not yet read: remaining = input_len − cursor, below 2^24.
         // SAFETY: the gadget range-checks `remaining[0..4]` as bytes and limb 3 is 0, so
         // on a real row `remaining` is an integer in [0, 2^24). By induction over the rows
-        // `cursor` is an integer in [0, input_len]: 0 on the first row, and a read adds
-        // `count ≤ remaining = input_len − cursor` (below). On the first real row this
-        // also bounds `input_len < 2^24`.
+        // `cursor` is an integer in [input_start, input_len]: `input_start` on the first
+        // row, and a read adds `count ≤ remaining = input_len − cursor` (below). This leans
+        // on the verifier for the public `input_start` and `input_len`: the input's length,
+        // the same in every shard, and a start that is 0 for the first shard and the
+        // previous shard's `input_end` (so an integer ≤ `input_len`) for the others.
         builder.assert_zero(local.remaining[3]);
         builder.assert_zero(
             is_real.clone()
@@ -230,14 +233,23 @@ impl<AB: InteractionBuilder> Air<AB> for IoCallChip {
         ];
         Bus::IoTransfer.send(builder, message, local.is_transfer, 1);
 
-        // The cursors: 0 before the first call, advanced by each call's count.
+        // The cursors: the public start values before the first call, advanced by each
+        // call's count, the public end values after the last row (padding rows carry them:
+        // their flags are 0).
         // SAFETY: with clks strictly increasing, the reads take the input positions
-        // `0, 1, 2, ...` in execution order, each once, and the commits the output
-        // positions likewise: no byte is skipped, read twice or reordered.
-        builder.when_first_row().assert_zero(local.cursor);
-        builder.when_first_row().assert_zero(local.out_cursor);
+        // `input_start, input_start + 1, ..., input_end − 1` in execution order, each once,
+        // and the commits the output positions `output_start..output_end` likewise: no byte
+        // is skipped, read twice or reordered. With no call, `end = start`. The sponges
+        // hash exactly these positions (each used once on `IO`); the verifier chains the
+        // public cursors from shard to shard.
+        builder.when_first_row().assert_eq(local.cursor, pv.input_start);
+        builder.when_first_row().assert_eq(local.out_cursor, pv.output_start);
+        let read: AB::Expr = local.is_read * local.count;
+        let committed: AB::Expr = local.is_commit * local.count;
+        builder.when_last_row().assert_eq(local.cursor + read.clone(), pv.input_end);
+        builder.when_last_row().assert_eq(local.out_cursor + committed.clone(), pv.output_end);
         let mut t = builder.when_transition();
-        t.assert_eq(next.cursor, local.cursor + local.is_read * local.count);
-        t.assert_eq(next.out_cursor, local.out_cursor + local.is_commit * local.count);
+        t.assert_eq(next.cursor, local.cursor + read);
+        t.assert_eq(next.out_cursor, local.out_cursor + committed);
     }
 }

@@ -41,9 +41,9 @@ pub struct IoCallCols<T> {
     pub a1_lt_remaining: LessThanCols<T>,
     /// The value written to `a0`.
     pub result: Word<T>,
-    /// Input bytes consumed before this call.
+    /// Input bytes consumed before this call (since the run's start).
     pub cursor: T,
-    /// Output bytes appended before this call.
+    /// Output bytes appended before this call (since the run's start).
     pub out_cursor: T,
     /// Bytes moved: `result` for a read, `a1` for a commit, 0 for `INPUT_LEN`.
     pub count: T,
@@ -58,6 +58,22 @@ pub struct IoCallCols<T> {
 
 impl_columns!(IoCallCols, NUM_IO_CALL_COLS);
 
-/// Number of public values: `input_len`, the length of the input stream (the input
-/// sponge's own public length; the verifier compares the two).
-pub const NUM_IO_CALL_PUBLIC_VALUES: usize = 1;
+/// The chip's public values: the input's length and both stream cursors at the shard's
+/// start and end.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[repr(C)]
+pub struct IoCallPublicValues<T> {
+    /// The whole input stream's length (what `INPUT_LEN` counts from): the verifier must
+    /// check it is the input's, the same in every shard.
+    pub input_len: T,
+    /// The input cursor when the shard starts (the first row's `cursor`).
+    pub input_start: T,
+    /// The input cursor after the shard's last call (`input_start` if it reads nothing).
+    pub input_end: T,
+    /// The output cursor when the shard starts (the first row's `out_cursor`).
+    pub output_start: T,
+    /// The output cursor after the shard's last call.
+    pub output_end: T,
+}
+
+impl_columns!(IoCallPublicValues, NUM_IO_CALL_PUBLIC_VALUES);

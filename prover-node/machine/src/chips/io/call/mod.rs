@@ -9,9 +9,11 @@
 //! * reads `a1` (register `x11`) itself at `clk + 2` (the `SYSCALL` message has no room
 //!   for it; no other access of `x11` has that timestamp);
 //! * keeps `cursor` (input bytes consumed before the call) and `out_cursor` (output bytes
-//!   appended before it), 0 on the first row, advanced by each call's `count`;
-//! * computes `remaining = input_len − cursor` (byte limbs, `input_len` this chip's public
-//!   value) and `count = min(a1, remaining)` for a read (the less-than gadget), `a1 <
+//!   appended before it), the public `input_start` and `output_start` on the first row,
+//!   advanced by each call's `count`, ending at the public `input_end` and `output_end`
+//!   ([`IoCallPublicValues`]);
+//! * computes `remaining = input_len − cursor` (byte limbs, `input_len` a public value)
+//!   and `count = min(a1, remaining)` for a read (the less-than gadget), `a1 <
 //!   2^24` for a commit;
 //! * sends `(stream, clk, a0 >> 2, a0 & 3, cursor, count)` on `IO_TRANSFER` when
 //!   `count ≠ 0`; the bytes chip moves the bytes.
@@ -24,5 +26,5 @@ mod trace;
 mod tests;
 
 pub use air::IoCallChip;
-pub use columns::{IoCallCols, NUM_IO_CALL_COLS, NUM_IO_CALL_PUBLIC_VALUES};
+pub use columns::{IoCallCols, IoCallPublicValues, NUM_IO_CALL_COLS, NUM_IO_CALL_PUBLIC_VALUES};
 pub use trace::generate_trace;

@@ -1,21 +1,21 @@
 //! Trace generation of the IO call chip.
 
-use alloc::vec;
 use alloc::vec::Vec;
 use core::borrow::BorrowMut;
 
 use p3_field::Field;
 use p3_matrix::dense::RowMajorMatrix;
 
-use super::columns::{IoCallCols, NUM_IO_CALL_COLS};
+use super::columns::{IoCallCols, IoCallPublicValues, NUM_IO_CALL_COLS, NUM_IO_CALL_PUBLIC_VALUES};
 use crate::bus::ByteOp;
 use crate::chips::byte::ByteRecord;
-use crate::chips::io::{IoCallEvent, TS_IO, cursors};
+use crate::chips::io::{Cursors, IoCallEvent, TS_IO, cursors, cursors_after};
 use crate::chips::padded_height;
 use crate::word::Word;
 
 /// One row per call, in order, then padding rows that carry the final cursors; records the
-/// byte-table requests. Returns the trace and the public values (`input_len`).
+/// byte-table requests. `input_len` is the whole input's length, `start` the cursors when
+/// the shard starts. Returns the trace and the public values ([`IoCallPublicValues`]).
 ///
 /// # Panics
 ///
@@ -25,15 +25,17 @@ use crate::word::Word;
 pub fn generate_trace<F: Field>(
     calls: &[IoCallEvent],
     input_len: u32,
+    start: Cursors,
     bytes: &mut ByteRecord,
 ) -> (RowMajorMatrix<F>, Vec<F>) {
     use zkvm_abi::syscall::{COMMIT_OUTPUT, INPUT_LEN, READ_INPUT};
     assert!(input_len < crate::bus::IO_MAX_STREAM_LEN, "input of {input_len} bytes is too long");
+    assert!(start.input <= input_len, "input cursor {} past the input", start.input);
     let height = padded_height(calls.len());
     let mut values = F::zero_vec(height * NUM_IO_CALL_COLS);
-    let before = cursors(calls);
+    let before = cursors(calls, start);
     let mut prev_clk = None;
-    let (mut last_cursor, mut last_out_cursor) = (0, 0);
+    let (mut last_cursor, mut last_out_cursor) = (start.input, start.output);
     for (i, row) in values.chunks_exact_mut(NUM_IO_CALL_COLS).enumerate() {
         let cols: &mut IoCallCols<F> = row.borrow_mut();
         let Some(call) = calls.get(i) else {
@@ -42,7 +44,7 @@ pub fn generate_trace<F: Field>(
             cols.out_cursor = F::from_u32(last_out_cursor);
             continue;
         };
-        let (cursor, out_cursor) = before[i];
+        let Cursors { input: cursor, output: out_cursor } = before[i];
         let remaining = input_len.checked_sub(cursor).expect("read past the input");
         match call.number {
             INPUT_LEN => {
@@ -111,5 +113,14 @@ pub fn generate_trace<F: Field>(
             _ => (cursor, out_cursor),
         };
     }
-    (RowMajorMatrix::new(values, NUM_IO_CALL_COLS), vec![F::from_u32(input_len)])
+    let end = cursors_after(calls, start);
+    assert_eq!((end.input, end.output), (last_cursor, last_out_cursor));
+    let mut public_values = F::zero_vec(NUM_IO_CALL_PUBLIC_VALUES);
+    let pv: &mut IoCallPublicValues<F> = public_values.as_mut_slice().borrow_mut();
+    pv.input_len = F::from_u32(input_len);
+    pv.input_start = F::from_u32(start.input);
+    pv.input_end = F::from_u32(end.input);
+    pv.output_start = F::from_u32(start.output);
+    pv.output_end = F::from_u32(end.output);
+    (RowMajorMatrix::new(values, NUM_IO_CALL_COLS), public_values)
 }
