@@ -755,4 +755,6 @@ mod code_span_tests;
 #[cfg(test)]
 pub(crate) mod programs;
 #[cfg(test)]
+mod shard_tests;
+#[cfg(test)]
 mod syscall_tests;
