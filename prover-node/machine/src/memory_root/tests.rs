@@ -345,3 +345,36 @@ fn memory_root_page_sponge_states_chain_to_the_digest() {
         assert_eq!(digest, expected);
     }
 }
+
+/// The cost of one shard's update over 10,000 touched pages (printed; run with
+/// `--nocapture`): `update` (one page hash per page, one compression per node) and `apply`.
+#[test]
+fn memory_root_timing_ten_thousand_pages() {
+    let mut rng = SmallRng::seed_from_u64(6);
+    let mut memory = random_memory(&mut rng, 20_000);
+    memory.update_pages();
+    let existing: Vec<u32> = memory.pages.keys().copied().collect();
+    let mut after: BTreeMap<u32, Box<[u32; PAGE_WORDS]>> = BTreeMap::new();
+    while after.len() < 10_000 {
+        let page = if rng.gen_bool(0.5) {
+            existing[rng.gen_range(0..existing.len())]
+        } else {
+            rng.gen_range(0..RAM_PAGES)
+        };
+        let mut words = memory.page(page);
+        words[rng.gen_range(0..PAGE_WORDS)] = rng.r#gen();
+        after.insert(page, words);
+    }
+    let start = std::time::Instant::now();
+    let update = memory.update(after).unwrap();
+    let update_time = start.elapsed();
+    let nodes = update.nodes.len();
+    let root_after = update.root_after;
+    let start = std::time::Instant::now();
+    memory.apply(update);
+    let apply_time = start.elapsed();
+    assert_eq!(memory.recompute_root(), root_after);
+    std::println!(
+        "10,000 touched pages: update {update_time:?} ({nodes} nodes), apply {apply_time:?}"
+    );
+}

@@ -44,8 +44,10 @@ pub(crate) fn reject(run: &Run) {
 /// words' previous timestamps).
 pub(crate) fn replayed_io(run: &Run) -> Vec<IoCallEvent> {
     let record = &run.record;
+    let memory = crate::execution::image_memory(&run.rom.memory);
     cpu::generate_trace_with_syscalls::<F>(
         &run.rom,
+        &memory,
         &record.cpu,
         &record.keccak,
         &record.io,
