@@ -13,7 +13,7 @@
 //!   `KECCAK_PERMUTE`.
 //!
 //! Per run: emulation (recording), trace generation, setup (the verifying key of the
-//! program: ROM, image and byte table commitments), proving, verifying (from the proof's
+//! program: ROM and byte table commitments), proving, verifying (from the proof's
 //! bytes). `cycles/s` is over trace generation plus proving; `cells/s` is committed main
 //! cells (Σ width × height over chips) over proving alone. Peak RSS is reset before each run
 //! (`5` into `/proc/self/clear_refs`) and read from `VmHWM`. The anchors (measured on the
@@ -219,7 +219,7 @@ struct Row {
 /// Run, trace, set up, prove and verify `elf`; check the proven exit code.
 ///
 /// 1. `ExecutionRecord::from_run` (the emulator in recording mode).
-/// 2. `generate_traces` against the program's ROM.
+/// 2. `generate_traces` against the program's ROM, from the image's memory.
 /// 3. `setup` of `program_machine(rom)`, `prove_machine`.
 /// 4. Encode the proof, decode it and `verify_machine`; `run_outcome` must give the
 ///    emulator's exit code.
@@ -232,7 +232,8 @@ fn measure(program: &'static str, elf: &[u8]) -> Row {
     let emulate = t.elapsed().as_secs_f64();
 
     let t = Instant::now();
-    let traces = record.generate_traces::<Val>(&rom);
+    let mut memory = zkvm_machine::execution::image_memory(&rom.memory);
+    let traces = record.generate_traces::<Val>(&rom, &mut memory);
     let tracegen = t.elapsed().as_secs_f64();
     let cycles = record.cpu.len();
     drop(record);

@@ -39,9 +39,10 @@ pub enum Bus {
     /// `(t0 limbs, a0 limbs, result limbs, clk)`: CPU → syscall and precompile chips (see
     /// [`SYSCALL_MESSAGE_WIDTH`]).
     Syscall = 4,
-    /// `(word address, value limbs)`: the RAM boundary chip looks up initial values in the
-    /// program's memory image (see [`crate::chips::image`]).
-    Image = 5,
+    /// `(dir, word address, value limbs)`: each word of a touched page, initial (`dir` 0)
+    /// and final (`dir` 1), from the RAM boundary chip to the page hash chip (see
+    /// [`PAGE_WORD_MESSAGE_WIDTH`]).
+    PageWord = 5,
     /// `(stream, position, byte)`: the bytes of the input and output streams, between the
     /// IO transfer chip (`READ_INPUT`, `COMMIT_OUTPUT`) and the stream sponges that hash
     /// them (see [`IO_MESSAGE_WIDTH`]).
@@ -50,19 +51,24 @@ pub enum Bus {
     /// call chip to the first row of its bytes in the IO bytes chip (layout owned by
     /// [`crate::chips::io`]; see [`crate::chips::io::IO_TRANSFER_MESSAGE_WIDTH`]).
     IoTransfer = 7,
+    /// `(level, index, dir, digest[8])`: a node of the memory tree before (`dir` 0) or after
+    /// (`dir` 1) the shard, from its chip (the page chip at level 0, the Merkle chip above)
+    /// to the Merkle row of its parent (see [`MERKLE_MESSAGE_WIDTH`]).
+    Merkle = 8,
 }
 
 impl Bus {
     /// Every bus.
-    pub const ALL: [Bus; 8] = [
+    pub const ALL: [Bus; 9] = [
         Bus::Program,
         Bus::Execution,
         Bus::Memory,
         Bus::Byte,
         Bus::Syscall,
-        Bus::Image,
+        Bus::PageWord,
         Bus::Io,
         Bus::IoTransfer,
+        Bus::Merkle,
     ];
 
     /// The bus name `p3-lookup` keys its challenges and balance on.
@@ -73,9 +79,10 @@ impl Bus {
             Bus::Memory => "MEMORY",
             Bus::Byte => "BYTE",
             Bus::Syscall => "SYSCALL",
-            Bus::Image => "IMAGE",
+            Bus::PageWord => "PAGE_WORD",
             Bus::Io => "IO",
             Bus::IoTransfer => "IO_TRANSFER",
+            Bus::Merkle => "MERKLE",
         }
     }
 
@@ -88,9 +95,10 @@ impl Bus {
             Bus::Memory => Some(MEMORY_MESSAGE_WIDTH),
             Bus::Byte => Some(BYTE_MESSAGE_WIDTH),
             Bus::Syscall => Some(SYSCALL_MESSAGE_WIDTH),
-            Bus::Image => Some(IMAGE_MESSAGE_WIDTH),
+            Bus::PageWord => Some(PAGE_WORD_MESSAGE_WIDTH),
             Bus::Io => Some(IO_MESSAGE_WIDTH),
             Bus::IoTransfer => Some(crate::chips::io::IO_TRANSFER_MESSAGE_WIDTH),
+            Bus::Merkle => Some(MERKLE_MESSAGE_WIDTH),
         }
     }
 
@@ -203,8 +211,23 @@ pub const BYTE_MESSAGE_WIDTH: usize = 4;
 pub const PROGRAM_MESSAGE_WIDTH: usize = 1 + crate::chips::program::NUM_INSTRUCTION_COLS;
 /// Width of a `MEMORY` message: `(space, addr, value limbs, timestamp)`.
 pub const MEMORY_MESSAGE_WIDTH: usize = 7;
-/// Width of an `IMAGE` message: `(word address, value limbs)`.
-pub const IMAGE_MESSAGE_WIDTH: usize = 5;
+/// Width of a `PAGE_WORD` message: `(dir, word address, value limbs)`.
+///
+/// `dir` is [`DIR_IN`] (the word's value when the shard starts) or [`DIR_OUT`] (when it
+/// ends). The RAM boundary chip sends both for every word of every page the shard touched
+/// (limbs range-checked there); the page chip receives all 256 words of each page it
+/// hashes, once per direction.
+pub const PAGE_WORD_MESSAGE_WIDTH: usize = 6;
+/// Width of a `MERKLE` message: `(level, index, dir, digest[8])`.
+///
+/// `level` 0 is a page digest (sent by the page chip), levels `1 ..= 21` internal nodes
+/// (sent by the Merkle chip); the root (level 22) is the Merkle chip's public values and is
+/// never sent. `dir` as in `PAGE_WORD`.
+pub const MERKLE_MESSAGE_WIDTH: usize = 11;
+/// The `dir` of a value or digest at the start of the shard (bound to `root_in`).
+pub const DIR_IN: u8 = 0;
+/// The `dir` of a value or digest at the end of the shard (hashed into `root_out`).
+pub const DIR_OUT: u8 = 1;
 /// Width of an `IO` message: `(stream, position, byte)`.
 ///
 /// `stream` is [`IO_INPUT_STREAM`] or [`IO_OUTPUT_STREAM`], `position` the byte's index in

@@ -8,8 +8,9 @@
 //!    `zkvm_stark::setup(config, program_machine(rom))` binds the program).
 //! 2. The emulator runs the program in recording mode; [`ExecutionRecord::from_chunk`]
 //!    takes the executed instructions in order.
-//! 3. [`ExecutionRecord::generate_traces`] fills every chip's trace and the CPU's public
-//!    values, which `zkvm_stark::prove_machine` proves.
+//! 3. [`ExecutionRecord::generate_traces`] fills every chip's trace and public values
+//!    from the shard's initial memory ([`image_memory`] for a run from the entry), which
+//!    `zkvm_stark::prove_machine` proves; the memory becomes the shard's final memory.
 
 use alloc::vec;
 use alloc::vec::Vec;
@@ -23,7 +24,6 @@ use crate::chips::bitwise::{self, BitwiseChip};
 use crate::chips::byte::{ByteChip, ByteRecord};
 use crate::chips::cpu::{self, CpuChip, CpuEvent};
 use crate::chips::divrem::{self, DivRemChip};
-use crate::chips::image::{self, ImageChip};
 use crate::chips::io::{self, Cursors, IoBytesChip, IoCallChip, IoCallEvent, IoCallPublicValues};
 use crate::chips::io_sponge::{self, IoSpongeChip, IoSpongePublicValues, Stream};
 use crate::chips::keccak::{self, KeccakChip, KeccakPermuteEvent};
@@ -32,14 +32,19 @@ use crate::chips::lt::{self, LtChip};
 use crate::chips::memory::{
     NUM_REGISTERS, RegistersChip, RegistersPublicValues, initial_registers,
 };
+use crate::chips::merkle::{self, MerkleChip};
 use crate::chips::mul::{self, MulChip};
 use crate::chips::noop_syscall::{self, NoopSyscallChip};
+use crate::chips::page::{self, PageChip};
 use crate::chips::program::{self, ProgramChip, ProgramRom};
 use crate::chips::ram::RamChip;
 use crate::chips::shift::{self, ShiftChip};
 use crate::event::AluEvent;
 use crate::machine::{MachineAir, MachineTraces};
+use crate::memory_root::{Digest, SparseMemory};
 use crate::opcode;
+
+pub use crate::chips::program::image_memory;
 
 /// Index of each chip in [`program_machine`]'s list.
 pub mod chip_index {
@@ -65,10 +70,10 @@ pub mod chip_index {
     pub const DIVREM: usize = 9;
     /// Loads and stores.
     pub const LOAD_STORE: usize = 10;
-    /// The RAM boundary.
+    /// The RAM boundary: every word of the shard's touched pages.
     pub const RAM: usize = 11;
-    /// The memory image table.
-    pub const IMAGE: usize = 12;
+    /// The page hash of the touched pages, before and after the shard.
+    pub const PAGE: usize = 12;
     /// The `KECCAK_PERMUTE` precompile.
     pub const KECCAK: usize = 13;
     /// Debug syscalls (`PHASE_MARK`) as no-ops.
@@ -81,15 +86,15 @@ pub mod chip_index {
     pub const INPUT_SPONGE: usize = 17;
     /// The output stream's sponge (its public values: length and digest).
     pub const OUTPUT_SPONGE: usize = 18;
+    /// The memory tree's touched paths (its public values: `root_in`, `root_out`).
+    pub const MERKLE: usize = 19;
 }
 
 /// The chips of the machine running `rom`, in the order of a proof's instances (see
 /// [`chip_index`]).
 pub fn program_machine(rom: ProgramRom) -> Vec<MachineAir> {
-    let ram = RamChip::new(&rom.memory);
     let code = rom.code_span();
     let load_store = LoadStoreChip::new(code);
-    let image = ImageChip::new(rom.memory.clone());
     vec![
         MachineAir::Cpu(CpuChip),
         MachineAir::Program(ProgramChip::new(rom)),
@@ -102,14 +107,15 @@ pub fn program_machine(rom: ProgramRom) -> Vec<MachineAir> {
         MachineAir::Mul(MulChip),
         MachineAir::DivRem(DivRemChip),
         MachineAir::LoadStore(load_store),
-        MachineAir::Ram(ram),
-        MachineAir::Image(image),
+        MachineAir::Ram(RamChip),
+        MachineAir::Page(PageChip),
         MachineAir::Keccak(KeccakChip::new(code)),
         MachineAir::NoopSyscall(NoopSyscallChip),
         MachineAir::IoCall(IoCallChip),
         MachineAir::IoBytes(IoBytesChip::new(code)),
         MachineAir::IoSponge(IoSpongeChip { stream: Stream::Input }),
         MachineAir::IoSponge(IoSpongeChip { stream: Stream::Output }),
+        MachineAir::Merkle(MerkleChip),
     ]
 }
 
@@ -305,26 +311,38 @@ impl ExecutionRecord {
         }
     }
 
-    /// Generate the trace of every chip of [`program_machine`]`(rom)` for this shard.
+    /// Generate the trace of every chip of [`program_machine`]`(rom)` for this shard, which
+    /// starts from `memory` (a run from the entry: [`image_memory`]`(&rom.memory)`); on
+    /// return `memory` is the shard's final memory.
     ///
     /// 1. The CPU replays the shard against the ROM, the register file (from
-    ///    [`ShardStart::registers`]) and the RAM; it yields the `EXECUTION` messages, the
-    ///    ROM's multiplicities, the final registers and RAM, and the syscalls with the
-    ///    previous timestamps of their accesses.
+    ///    [`ShardStart::registers`]) and the RAM (from `memory`); it yields the `EXECUTION`
+    ///    messages, the ROM's multiplicities, the final registers and RAM, and the syscalls
+    ///    with the previous timestamps of their accesses.
     /// 2. Each executing chip gets the messages of its operations; the syscall chips get
     ///    their calls (the IO chips also the input's length, the stream cursors at the
     ///    shard's start and the input slice; the sponges the slices).
-    /// 3. The byte table's multiplicities are filled last, from every chip's requests.
+    /// 3. The memory boundary: the RAM chip gets every word of the touched pages, the page
+    ///    chip their hashes before and after, the Merkle chip the touched paths (its public
+    ///    values: `root_in`, `root_out`).
+    /// 4. The byte table's multiplicities are filled last, from every chip's requests.
+    /// 5. `memory` takes the touched pages' final contents.
     ///
     /// # Panics
     ///
-    /// If the record is not a run of `rom`, or an operation has no chip (bugs of the
-    /// caller).
-    pub fn generate_traces<F: PrimeField64>(&self, rom: &ProgramRom) -> MachineTraces<F> {
+    /// If the record is not a run of `rom` from `memory`, or an operation has no chip (bugs
+    /// of the caller).
+    pub fn generate_traces<F: PrimeField64>(
+        &self,
+        rom: &ProgramRom,
+        memory: &mut SparseMemory,
+    ) -> MachineTraces<F> {
         let mut bytes = ByteRecord::new();
+        memory.update_pages();
         let cpu = cpu::generate_trace_with_syscalls::<F>(
             rom,
             &self.start,
+            memory,
             &self.cpu,
             &self.keccak,
             &self.io,
@@ -353,7 +371,9 @@ impl ExecutionRecord {
         let code = rom.code_span();
         let load_store_trace = load_store::generate_trace(&cpu.memory, code, &mut bytes);
         let ram_trace = cpu.ram.generate_trace(&mut bytes);
-        let image_trace = image::generate_trace(&rom.memory, cpu.ram.image_rows());
+        let memory_update = cpu.ram.memory_update();
+        let page_trace = page::generate_trace(&page::groups(&memory_update));
+        let (merkle_trace, merkle_public_values) = merkle::generate_trace(&memory_update.nodes);
         let keccak_trace = keccak::generate_trace(&cpu.keccak, code, &mut bytes);
         let noop_syscall_trace = noop_syscall::generate_trace(&cpu.noop_syscalls);
         let cursors = self.start.cursors();
@@ -379,13 +399,14 @@ impl ExecutionRecord {
             divrem_trace,
             load_store_trace,
             ram_trace,
-            image_trace,
+            page_trace,
             keccak_trace,
             noop_syscall_trace,
             io_call_trace,
             io_bytes_trace,
             input_sponge_trace,
             output_sponge_trace,
+            merkle_trace,
         ];
         let mut public_values = vec![Vec::new(); traces.len()];
         public_values[chip_index::CPU] = cpu.public_values;
@@ -393,6 +414,8 @@ impl ExecutionRecord {
         public_values[chip_index::IO_CALL] = io_call_public_values;
         public_values[chip_index::INPUT_SPONGE] = input_sponge_public_values;
         public_values[chip_index::OUTPUT_SPONGE] = output_sponge_public_values;
+        public_values[chip_index::MERKLE] = merkle_public_values;
+        memory.apply(memory_update);
         MachineTraces { traces, public_values }
     }
 }
@@ -416,6 +439,14 @@ pub enum OutcomeError {
     HaltedFlag {
         /// Its value.
         got: u64,
+    },
+    /// The shard does not start from the expected memory.
+    #[error("the shard's memory root in is {got:?}, expected {expected:?}")]
+    MemoryRootIn {
+        /// The expected root (the program image's for a run from the entry).
+        expected: Digest,
+        /// The Merkle chip's `root_in`.
+        got: Digest,
     },
     /// An exit-code limb is not a byte.
     #[error("exit code limb {limb} is {got}, not a byte")]
@@ -750,8 +781,50 @@ pub fn io_outcome<F: PrimeField64>(public_values: &[Vec<F>]) -> Result<IoOutcome
     })
 }
 
+/// The memory roots a shard's proof commits to (the Merkle chip's public values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemoryOutcome {
+    /// The root of the memory the shard starts from.
+    pub root_in: Digest,
+    /// The root of the memory it ends with.
+    pub root_out: Digest,
+}
+
+/// The memory roots of a proof that verified against a [`program_machine`] key, checking
+/// that the shard starts from the memory whose root is `root_in`: for a run from the entry
+/// the image's ([`image_memory`]`(&rom.memory).root()`), for a later shard the previous
+/// shard's `root_out`. The AIR binds the roots to the memory the shard read and wrote;
+/// which memory it had to start from only the caller knows.
+///
+/// # Errors
+///
+/// If the Merkle chip's public values have the wrong length, or its `root_in` is not
+/// `root_in`.
+pub fn memory_outcome<F: PrimeField64>(
+    public_values: &[Vec<F>],
+    root_in: &Digest,
+) -> Result<MemoryOutcome, OutcomeError> {
+    let pv = public_values.get(chip_index::MERKLE).map_or(&[][..], Vec::as_slice);
+    if pv.len() != merkle::NUM_MERKLE_PUBLIC_VALUES {
+        return Err(OutcomeError::ChipPublicValuesLength {
+            chip: chip_index::MERKLE,
+            expected: merkle::NUM_MERKLE_PUBLIC_VALUES,
+            got: pv.len(),
+        });
+    }
+    let pv: &merkle::MerklePublicValues<F> = pv.borrow();
+    let digest = |d: &[F; 8]| -> Digest { d.map(|v| v.as_canonical_u64() as u32) };
+    let outcome = MemoryOutcome { root_in: digest(&pv.root_in), root_out: digest(&pv.root_out) };
+    if outcome.root_in != *root_in {
+        return Err(OutcomeError::MemoryRootIn { expected: *root_in, got: outcome.root_in });
+    }
+    Ok(outcome)
+}
+
 #[cfg(test)]
 mod code_span_tests;
+#[cfg(test)]
+mod memory_tests;
 #[cfg(test)]
 pub(crate) mod programs;
 #[cfg(test)]

@@ -50,8 +50,11 @@ pub enum MachineAir {
     LoadStore(crate::chips::load_store::LoadStoreChip),
     /// The RAM boundary (see [`crate::chips::ram`]).
     Ram(crate::chips::ram::RamChip),
-    /// The program's initial memory image (preprocessed; see [`crate::chips::image`]).
-    Image(crate::chips::image::ImageChip),
+    /// The page hash of a shard's touched pages (see [`crate::chips::page`]).
+    Page(crate::chips::page::PageChip),
+    /// The memory tree's touched paths, `root_in` to `root_out` (see
+    /// [`crate::chips::merkle`]).
+    Merkle(crate::chips::merkle::MerkleChip),
     /// The `KECCAK_PERMUTE` precompile (see [`crate::chips::keccak`]).
     Keccak(crate::chips::keccak::KeccakChip),
     /// Debug syscalls proven as no-ops (see [`crate::chips::noop_syscall`]).
@@ -87,7 +90,8 @@ macro_rules! dispatch {
             MachineAir::DivRem($chip) => $body,
             MachineAir::LoadStore($chip) => $body,
             MachineAir::Ram($chip) => $body,
-            MachineAir::Image($chip) => $body,
+            MachineAir::Page($chip) => $body,
+            MachineAir::Merkle($chip) => $body,
             MachineAir::Keccak($chip) => $body,
             MachineAir::NoopSyscall($chip) => $body,
             MachineAir::IoSponge($chip) => $body,
@@ -132,7 +136,8 @@ impl MachineAir {
             MachineAir::DivRem(_) => "divrem",
             MachineAir::LoadStore(_) => "load_store",
             MachineAir::Ram(_) => "ram",
-            MachineAir::Image(_) => "image",
+            MachineAir::Page(_) => "page",
+            MachineAir::Merkle(_) => "merkle",
             MachineAir::Keccak(_) => "keccak",
             MachineAir::NoopSyscall(_) => "noop_syscall",
             MachineAir::IoSponge(chip) => match chip.stream {

@@ -1,22 +1,23 @@
-//! The Merkle commitment to a shard's memory state (registers and RAM), natively.
+//! The Merkle commitment to a shard's memory state (the RAM), natively.
 //!
-//! This is the specification the continuation boundary chips (a page chip and a Poseidon2
-//! Merkle chip, see "Next: continuations" in `prover-node/machine/DESIGN.md`) will match
-//! in-circuit: a shard's public values carry the root of its state in and out.
+//! This is the specification the continuation boundary chips match in-circuit (the page
+//! chip [`crate::chips::page`] and the Merkle chip [`crate::chips::merkle`]; see
+//! "Continuations: the shard memory boundary" in `prover-node/machine/DESIGN.md`): a
+//! shard's public values carry the root of its memory in and out. Registers are not in the
+//! tree (they travel in the registers chip's public values).
 //!
 //! # Specification
 //!
-//! **State.** 32 registers and the RAM, addressed by *word address* (byte address / 4,
-//! below [`WORD_ADDR_LIMIT`] = 2^29, so the whole 2 GiB below `MEMORY_END = 0x8000_0000`
-//! fits). Every word is a `u32`; words never written are 0.
+//! **State.** The RAM, addressed by *word address* (byte address / 4, below
+//! [`WORD_ADDR_LIMIT`] = 2^29, so the whole 2 GiB below `MEMORY_END = 0x8000_0000` fits).
+//! Every word is a `u32`; words never written are 0.
 //!
 //! **Pages and leaves.** The tree has depth [`TREE_DEPTH`] = 22, over leaf indices
 //! `0 .. 2^22`, each leaf one page of [`PAGE_WORDS`] = 256 words (1 KiB):
 //!
 //! * leaf `p < 2^21` is RAM page `p`: words `256p .. 256p + 255`, in order;
-//! * leaf [`REGISTER_LEAF`] = 2^21 is the register page: word `i < 32` is register `xi`,
-//!   words `32 .. 256` are 0 (`x0` is hashed as given; the machine keeps it 0);
-//! * leaves `2^21 + 1 .. 2^22` are empty pages (all 0).
+//! * leaves `2^21 .. 2^22` are empty pages (all 0), always. Leaf [`RESERVED_LEAF`] = 2^21
+//!   was once meant for the registers; it is reserved and stays empty.
 //!
 //! **Page hash.** Poseidon2 of width 16 over KoalaBear with the `p3-koala-bear` default
 //! constants (`default_koalabear_poseidon2_16()`, the permutation of [`crate::io_digest`]),
@@ -64,25 +65,26 @@ pub const PAGE_WORDS_LOG: u32 = 8;
 pub const WORD_ADDR_LIMIT: u32 = 1 << 29;
 /// Number of RAM pages (2^21); RAM page `p` is leaf `p`.
 pub const RAM_PAGES: u32 = WORD_ADDR_LIMIT >> PAGE_WORDS_LOG;
-/// The leaf of the register page, right after the RAM pages.
-pub const REGISTER_LEAF: u32 = RAM_PAGES;
-/// Number of registers (the first words of the register page).
-pub const NUM_REGISTERS: usize = 32;
+/// The first leaf after the RAM pages: reserved, always an empty page (as every leaf from
+/// it on).
+pub const RESERVED_LEAF: u32 = RAM_PAGES;
 /// Depth of the tree: leaves `0 .. 2^22`, the root at level 22.
 pub const TREE_DEPTH: usize = 22;
-/// Number of leaves (2^22; those above [`REGISTER_LEAF`] are empty pages).
+/// Number of leaves (2^22; those from [`RESERVED_LEAF`] on are empty pages).
 pub const NUM_LEAVES: u32 = 1 << TREE_DEPTH;
 /// The page sponge's domain tag in `state[8]`: ASCII "page".
 pub const PAGE_DOMAIN: u32 = u32::from_be_bytes(*b"page");
 /// Elements of the state a block overwrites (the rate); also the digest's length.
 pub const DIGEST_ELEMS: usize = 8;
 /// Width of the Poseidon2 state.
-const WIDTH: usize = 16;
+pub const WIDTH: usize = 16;
+/// Permutations (blocks of 4 words) per page hash.
+pub const PAGE_BLOCKS: usize = PAGE_WORDS / (DIGEST_ELEMS / 2);
 
 /// A page or node digest: 8 canonical KoalaBear values.
 pub type Digest = [u32; DIGEST_ELEMS];
 
-/// The root of the empty state (all registers and words 0): `default[22]`.
+/// The root of the empty state (all words 0): `default[22]`.
 ///
 /// Pinned by a known-answer test so the specification cannot drift silently.
 pub const EMPTY_ROOT: Digest =
@@ -104,13 +106,13 @@ pub enum MemoryRootError {
         /// The word address.
         got: u32,
     },
-    /// A register index is not below [`NUM_REGISTERS`].
-    #[error("register {got}, there are {max}")]
-    RegisterOutOfRange {
-        /// [`NUM_REGISTERS`].
-        max: usize,
-        /// The register index.
-        got: usize,
+    /// A page index is not below [`RAM_PAGES`].
+    #[error("page {got:#x}, the limit is {max:#x} (exclusive)")]
+    PageOutOfRange {
+        /// [`RAM_PAGES`].
+        max: u32,
+        /// The page index.
+        got: u32,
     },
 }
 
@@ -135,6 +137,16 @@ impl Hasher {
     }
 
     fn page(&self, words: &[u32; PAGE_WORDS]) -> Node {
+        self.page_with(words, |_| {})
+    }
+
+    /// The page hash, calling `absorb` with the input state of each of its 64
+    /// permutations (block overwritten, capacity carried), in order.
+    fn page_with(
+        &self,
+        words: &[u32; PAGE_WORDS],
+        mut absorb: impl FnMut(&[KoalaBear; WIDTH]),
+    ) -> Node {
         let mut state = [KoalaBear::ZERO; WIDTH];
         state[DIGEST_ELEMS] = KoalaBear::from_u32(PAGE_DOMAIN);
         for block in words.chunks_exact(DIGEST_ELEMS / 2) {
@@ -142,6 +154,7 @@ impl Hasher {
                 pair[0] = KoalaBear::from_u32(word & 0xffff);
                 pair[1] = KoalaBear::from_u32(word >> 16);
             }
+            absorb(&state);
             self.permutation.permute_mut(&mut state);
         }
         core::array::from_fn(|k| state[k])
@@ -183,6 +196,20 @@ pub fn compress(left: Digest, right: Digest) -> Digest {
     to_digest(hasher.node(left.map(KoalaBear::from_u32), right.map(KoalaBear::from_u32)))
 }
 
+/// The input states of the page hash's 64 permutations for each of `pages`, in order
+/// (64 states per page, canonical values): what the page chip's rows permute.
+pub fn page_sponge_states<'a>(
+    pages: impl IntoIterator<Item = &'a [u32; PAGE_WORDS]>,
+) -> Vec<[u32; WIDTH]> {
+    let hasher = Hasher::new();
+    let mut states = Vec::new();
+    for words in pages {
+        let _digest =
+            hasher.page_with(words, |state| states.push(state.map(|e| e.as_canonical_u32())));
+    }
+    states
+}
+
 /// The digests of empty subtrees: `default[l]` for heights `l = 0 ..= 22`.
 pub fn default_digests() -> [Digest; TREE_DEPTH + 1] {
     Hasher::new().defaults().map(to_digest)
@@ -213,18 +240,76 @@ pub fn verify_path(leaf_index: u32, leaf_hash: Digest, path: &MerklePath, root: 
     node == root
 }
 
-/// A sparse memory state (registers and RAM) with its Merkle tree, updated incrementally.
+/// One page a shard touched: its contents and digest before and after the shard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageUpdate {
+    /// The page (leaf) index, below [`RAM_PAGES`].
+    pub page: u32,
+    /// The words before.
+    pub before: Box<[u32; PAGE_WORDS]>,
+    /// The words after.
+    pub after: Box<[u32; PAGE_WORDS]>,
+    /// [`hash_page`] of `before`.
+    pub before_digest: Digest,
+    /// [`hash_page`] of `after`.
+    pub after_digest: Digest,
+}
+
+/// A child of an internal node on the path of a touched page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChildUpdate {
+    /// Whether the child's subtree holds a touched page (otherwise `after == before`).
+    pub touched: bool,
+    /// The child's digest before.
+    pub before: Digest,
+    /// The child's digest after.
+    pub after: Digest,
+}
+
+/// An internal node on the path of a touched page, with its children before and after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodeUpdate {
+    /// Its level, `1 ..= 22` (the root is level 22).
+    pub level: usize,
+    /// Its index at that level (below `2^(22 − level)`).
+    pub index: u32,
+    /// Node `2·index` at `level − 1`.
+    pub left: ChildUpdate,
+    /// Node `2·index + 1` at `level − 1`.
+    pub right: ChildUpdate,
+    /// `compress(left.before, right.before)`.
+    pub before: Digest,
+    /// `compress(left.after, right.after)`.
+    pub after: Digest,
+}
+
+/// What one shard does to the memory tree: its touched pages, and every internal node on
+/// their paths (the union of the paths, each node once).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemoryUpdate {
+    /// The root before.
+    pub root_before: Digest,
+    /// The root after.
+    pub root_after: Digest,
+    /// The touched pages, by increasing page.
+    pub pages: Vec<PageUpdate>,
+    /// The internal nodes on the touched pages' paths: the root first, then by decreasing
+    /// level and increasing index. Just the root when no page is touched.
+    pub nodes: Vec<NodeUpdate>,
+}
+
+/// A sparse memory state (the RAM) with its Merkle tree, updated incrementally.
 ///
-/// Writes ([`Self::set_word`], [`Self::set_register`]) only mark their page dirty;
-/// [`Self::update_pages`] rehashes the dirty pages and recomputes only their paths, and
-/// [`Self::root`] and [`Self::path`] call it first. Only touched pages and non-default
-/// nodes are stored.
+/// Writes ([`Self::set_word`]) only mark their page dirty; [`Self::update_pages`] rehashes
+/// the dirty pages and recomputes only their paths, and [`Self::root`] and [`Self::path`]
+/// call it first. A shard's whole change is [`Self::update`] (computed without changing
+/// the state) then [`Self::apply`]. Only touched pages and non-default nodes are stored.
 #[derive(Clone)]
 pub struct SparseMemory {
     hasher: Hasher,
     /// `default[l]`: the digest of an empty subtree of height `l`.
     defaults: [Node; TREE_DEPTH + 1],
-    /// Touched pages by leaf index (RAM pages and the register page).
+    /// Pages holding a non-zero word, by page index.
     pages: BTreeMap<u32, Box<[u32; PAGE_WORDS]>>,
     /// `levels[l]`: the nodes at level `l` that differ from `default[l]` (level 0: pages).
     levels: Vec<BTreeMap<u32, Node>>,
@@ -248,7 +333,7 @@ impl core::fmt::Debug for SparseMemory {
 }
 
 impl SparseMemory {
-    /// The empty state: all registers and words 0.
+    /// The empty state: all words 0.
     pub fn new() -> Self {
         let hasher = Hasher::new();
         let defaults = hasher.defaults();
@@ -261,19 +346,15 @@ impl SparseMemory {
         }
     }
 
-    /// The state with these registers and `(word address, value)` words (later pairs win).
+    /// The state with these `(word address, value)` words (later pairs win).
     ///
     /// # Errors
     ///
     /// [`MemoryRootError::WordOutOfRange`] for a word address not below 2^29.
     pub fn from_words(
-        registers: &[u32; NUM_REGISTERS],
         words: impl IntoIterator<Item = (u32, u32)>,
     ) -> Result<Self, MemoryRootError> {
         let mut memory = Self::new();
-        for (i, &value) in registers.iter().enumerate() {
-            memory.set_register(i, value)?;
-        }
         for (addr, value) in words {
             memory.set_word(addr, value)?;
         }
@@ -286,15 +367,12 @@ impl SparseMemory {
         if addr >= WORD_ADDR_LIMIT {
             return 0;
         }
-        self.read(addr >> PAGE_WORDS_LOG, addr as usize % PAGE_WORDS)
+        self.pages.get(&(addr >> PAGE_WORDS_LOG)).map_or(0, |page| page[addr as usize % PAGE_WORDS])
     }
 
-    /// Register `index` (0 if out of range).
-    pub fn register(&self, index: usize) -> u32 {
-        if index >= NUM_REGISTERS {
-            return 0;
-        }
-        self.read(REGISTER_LEAF, index)
+    /// The words of page `page` (all 0 if none was written or it is out of range).
+    pub fn page(&self, page: u32) -> Box<[u32; PAGE_WORDS]> {
+        self.pages.get(&page).cloned().unwrap_or_else(|| Box::new([0; PAGE_WORDS]))
     }
 
     /// Writes the word at a word address; its page is rehashed on the next update.
@@ -306,37 +384,18 @@ impl SparseMemory {
         if addr >= WORD_ADDR_LIMIT {
             return Err(MemoryRootError::WordOutOfRange { max: WORD_ADDR_LIMIT, got: addr });
         }
-        self.write(addr >> PAGE_WORDS_LOG, addr as usize % PAGE_WORDS, value);
-        Ok(())
-    }
-
-    /// Writes register `index`; the register page is rehashed on the next update.
-    ///
-    /// # Errors
-    ///
-    /// [`MemoryRootError::RegisterOutOfRange`] for an index not below 32.
-    pub fn set_register(&mut self, index: usize, value: u32) -> Result<(), MemoryRootError> {
-        if index >= NUM_REGISTERS {
-            return Err(MemoryRootError::RegisterOutOfRange { max: NUM_REGISTERS, got: index });
+        if self.word(addr) == value {
+            return Ok(());
         }
-        self.write(REGISTER_LEAF, index, value);
-        Ok(())
-    }
-
-    fn read(&self, leaf: u32, offset: usize) -> u32 {
-        self.pages.get(&leaf).map_or(0, |page| page[offset])
-    }
-
-    fn write(&mut self, leaf: u32, offset: usize, value: u32) {
-        if self.read(leaf, offset) == value {
-            return;
-        }
-        self.pages.entry(leaf).or_insert_with(|| Box::new([0; PAGE_WORDS]))[offset] = value;
+        let leaf = addr >> PAGE_WORDS_LOG;
+        self.pages.entry(leaf).or_insert_with(|| Box::new([0; PAGE_WORDS]))
+            [addr as usize % PAGE_WORDS] = value;
         self.dirty.insert(leaf);
+        Ok(())
     }
 
-    /// The digest of leaf `leaf`'s page from its current contents (RAM page `p < 2^21`,
-    /// the register page at [`REGISTER_LEAF`], or an empty page).
+    /// The digest of leaf `leaf`'s page from its current contents (an empty page for a
+    /// page never written, and for every leaf from [`RESERVED_LEAF`] on).
     pub fn page_hash(&self, leaf: u32) -> Digest {
         to_digest(self.hash_leaf(leaf))
     }
@@ -386,6 +445,11 @@ impl SparseMemory {
         dirty.len()
     }
 
+    /// Whether every write has been hashed into the tree (no page is dirty).
+    pub fn is_clean(&self) -> bool {
+        self.dirty.is_empty()
+    }
+
     /// The root of the current state (after [`Self::update_pages`]).
     pub fn root(&mut self) -> Digest {
         self.update_pages();
@@ -422,6 +486,130 @@ impl SparseMemory {
             siblings: core::array::from_fn(|level| {
                 to_digest(self.node(level, (leaf >> level) ^ 1))
             }),
+        }
+    }
+
+    /// What replacing the contents of the pages `after` (page index → new words; the
+    /// touched pages of a shard) does to the tree, without changing the state: every
+    /// touched page before and after, and every internal node on their paths with both
+    /// children before and after (an untouched child is the same digest on both sides).
+    ///
+    /// 1. Level 0: each touched page's digest before is the stored one, after is the hash of
+    ///    its new words.
+    /// 2. Level by level up to the root: the parents of the touched nodes, their children
+    ///    before (stored or default) and after (recomputed if touched, else as before), and
+    ///    their own digests.
+    ///
+    /// Cost: one page hash per touched page and one compression per node on the paths.
+    ///
+    /// # Errors
+    ///
+    /// [`MemoryRootError::PageOutOfRange`] for a page not below [`RAM_PAGES`].
+    ///
+    /// # Panics
+    ///
+    /// If a write is not hashed in yet (call [`Self::update_pages`] first).
+    pub fn update(
+        &self,
+        after: BTreeMap<u32, Box<[u32; PAGE_WORDS]>>,
+    ) -> Result<MemoryUpdate, MemoryRootError> {
+        assert!(self.is_clean(), "update_pages must run before update");
+        if let Some((&page, _)) = after.range(RAM_PAGES..).next() {
+            return Err(MemoryRootError::PageOutOfRange { max: RAM_PAGES, got: page });
+        }
+        let mut pages = Vec::with_capacity(after.len());
+        // The after-digests of the touched nodes of the current level.
+        let mut touched: BTreeMap<u32, Node> = BTreeMap::new();
+        for (page, words) in after {
+            let after_node = self.hasher.page(&words);
+            touched.insert(page, after_node);
+            pages.push(PageUpdate {
+                page,
+                before: self.page(page),
+                after: words,
+                before_digest: to_digest(self.node(0, page)),
+                after_digest: to_digest(after_node),
+            });
+        }
+        let mut levels: Vec<Vec<NodeUpdate>> = Vec::with_capacity(TREE_DEPTH);
+        for level in 0..TREE_DEPTH {
+            let mut parents: BTreeMap<u32, Node> = BTreeMap::new();
+            let mut nodes = Vec::new();
+            let parent_indices: BTreeSet<u32> = touched.keys().map(|&i| i >> 1).collect();
+            for index in parent_indices {
+                let child = |i: u32| {
+                    let before = self.node(level, i);
+                    let after = touched.get(&i).copied();
+                    (after.is_some(), before, after.unwrap_or(before))
+                };
+                let (lt, lb, la) = child(2 * index);
+                let (rt, rb, ra) = child(2 * index + 1);
+                let after_node = self.hasher.node(la, ra);
+                let before_node = self.node(level + 1, index);
+                debug_assert_eq!(before_node, self.hasher.node(lb, rb), "stale tree");
+                parents.insert(index, after_node);
+                let side = |touched, before, after| ChildUpdate {
+                    touched,
+                    before: to_digest(before),
+                    after: to_digest(after),
+                };
+                nodes.push(NodeUpdate {
+                    level: level + 1,
+                    index,
+                    left: side(lt, lb, la),
+                    right: side(rt, rb, ra),
+                    before: to_digest(before_node),
+                    after: to_digest(after_node),
+                });
+            }
+            levels.push(nodes);
+            touched = parents;
+        }
+        let root_before = to_digest(self.node(TREE_DEPTH, 0));
+        let mut nodes: Vec<NodeUpdate> = levels.into_iter().rev().flatten().collect();
+        if nodes.is_empty() {
+            // No page touched: the root alone, both children untouched.
+            let side = |level: usize, i: u32| {
+                let d = to_digest(self.node(level, i));
+                ChildUpdate { touched: false, before: d, after: d }
+            };
+            nodes.push(NodeUpdate {
+                level: TREE_DEPTH,
+                index: 0,
+                left: side(TREE_DEPTH - 1, 0),
+                right: side(TREE_DEPTH - 1, 1),
+                before: root_before,
+                after: root_before,
+            });
+        }
+        let root_after = nodes[0].after;
+        Ok(MemoryUpdate { root_before, root_after, pages, nodes })
+    }
+
+    /// Apply an update computed by [`Self::update`] on this state: the touched pages take
+    /// their new words, the nodes on their paths their new digests (nothing is rehashed).
+    ///
+    /// # Panics
+    ///
+    /// If `update` was not computed on this state (its root before is not the root).
+    pub fn apply(&mut self, update: MemoryUpdate) {
+        assert!(self.is_clean(), "update_pages must run before apply");
+        assert_eq!(
+            to_digest(self.node(TREE_DEPTH, 0)),
+            update.root_before,
+            "the update is not of this state"
+        );
+        let node = |d: Digest| d.map(KoalaBear::from_u32);
+        for page in update.pages {
+            if page.after.iter().all(|&w| w == 0) {
+                self.pages.remove(&page.page);
+            } else {
+                self.pages.insert(page.page, page.after);
+            }
+            self.set_node(0, page.page, node(page.after_digest));
+        }
+        for n in update.nodes {
+            self.set_node(n.level, n.index, node(n.after));
         }
     }
 }

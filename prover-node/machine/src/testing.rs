@@ -138,3 +138,16 @@ pub fn u32_of(limbs: impl Into<[F; 4]>) -> u32 {
     use p3_field::PrimeField32;
     limbs.into().iter().rev().fold(0, |acc, l| acc << 8 | l.as_canonical_u32())
 }
+
+/// Assert the verifier rejected the proof because the constraints of chip `chip` (its
+/// index in the proof's instances) do not hold at `zeta`. The verifier checks every chip's
+/// constraints before the buses' balance, so a forgery that also unbalances a bus still
+/// reports the first chip whose constraints fail.
+pub fn assert_constraint_rejected(result: Result<(), VerifyError>, chip: usize) {
+    match result {
+        Err(VerifyError::Stark(reason)) if reason.contains(&std::format!("Some({chip})")) => {
+            std::eprintln!("rejected by chip {chip}'s constraints as expected: {reason}");
+        }
+        other => panic!("expected chip {chip}'s constraints to reject, got {other:?}"),
+    }
+}

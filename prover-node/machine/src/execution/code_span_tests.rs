@@ -259,7 +259,7 @@ fn forged_read_run(target: u32) -> Run {
         new: u32::from_le_bytes(INDIRECT_INPUT),
         prev_ts: 0,
     }];
-    let traces = run.record.generate_traces::<F>(&run.rom);
+    let traces = crate::execution::programs::traces_from_entry(&run.rom, &run.record);
     run.traces = traces.traces;
     run.public_values = traces.public_values;
     run
@@ -435,7 +435,7 @@ fn forged_keccak_run(target: u32) -> Run {
     let mut lanes = call.input_lanes();
     ::keccak::Keccak::new().with_f1600(|f1600| f1600(&mut lanes));
     call.output = core::array::from_fn(|w| (lanes[w / 2] >> (32 * (w % 2))) as u32);
-    let traces = run.record.generate_traces::<F>(&run.rom);
+    let traces = crate::execution::programs::traces_from_entry(&run.rom, &run.record);
     run.traces = traces.traces;
     run.public_values = traces.public_values;
     run

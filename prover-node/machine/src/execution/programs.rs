@@ -15,9 +15,9 @@ use zkvm_stark::{
 };
 
 use super::{ExecutionRecord, program_machine};
-use crate::MachineAir;
 use crate::chips::program::ProgramRom;
 use crate::testing::F;
+use crate::{MachineAir, MachineTraces};
 
 const X1: u8 = 1;
 const X2: u8 = 2;
@@ -101,11 +101,18 @@ pub struct Run {
     pub public_values: Vec<Vec<F>>,
 }
 
+/// The machine's traces of `record`, a run of `rom` from its entry (the memory starts as
+/// the image).
+pub fn traces_from_entry(rom: &ProgramRom, record: &ExecutionRecord) -> MachineTraces<F> {
+    let mut memory = super::image_memory(&rom.memory);
+    record.generate_traces::<F>(rom, &mut memory)
+}
+
 /// Run `elf` in the emulator and generate the machine's traces.
 pub fn run(elf: &[u8]) -> Run {
     let rom = ProgramRom::from_elf(elf).expect("rom");
     let (record, summary) = ExecutionRecord::from_run(elf, Vec::new()).expect("run");
-    let traces = record.generate_traces::<F>(&rom);
+    let traces = traces_from_entry(&rom, &record);
     Run {
         rom,
         record,
@@ -121,10 +128,11 @@ pub fn run_shards(elf: &[u8], input: &[u8], shard_cycles: u64) -> Vec<Run> {
     let rom = ProgramRom::from_elf(elf).expect("rom");
     let (records, summary) =
         ExecutionRecord::from_run_in_shards(elf, input.to_vec(), shard_cycles).expect("run");
+    let mut memory = super::image_memory(&rom.memory);
     records
         .into_iter()
         .map(|record| {
-            let traces = record.generate_traces::<F>(&rom);
+            let traces = record.generate_traces::<F>(&rom, &mut memory);
             Run {
                 rom: rom.clone(),
                 record,
@@ -385,7 +393,7 @@ pub fn sharded_io_program() -> Vec<u8> {
 pub fn run_io(elf: &[u8], input: &[u8]) -> (Run, zkvm_emulator::ExecutionSummary) {
     let rom = ProgramRom::from_elf(elf).expect("rom");
     let (record, summary) = ExecutionRecord::from_run(elf, input.to_vec()).expect("run");
-    let traces = record.generate_traces::<F>(&rom);
+    let traces = traces_from_entry(&rom, &record);
     let run = Run {
         rom,
         exit_code: summary.exit_code,

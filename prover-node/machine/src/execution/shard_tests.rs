@@ -123,10 +123,12 @@ fn shard_events_are_on_the_shard_timeline() {
         ExecutionRecord::from_run_in_shards(&sharded_io_program(), io_input(), 24).unwrap();
     let rom = crate::chips::program::ProgramRom::from_elf(&sharded_io_program()).unwrap();
     let mut checked = 0;
+    let memory = crate::execution::image_memory(&rom.memory);
     for shard in &shards {
         let replayed = cpu::generate_trace_with_syscalls::<F>(
             &rom,
             &shard.start,
+            &memory,
             &shard.cpu,
             &shard.keccak,
             &shard.io,

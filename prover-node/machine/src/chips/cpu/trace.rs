@@ -21,6 +21,7 @@ use crate::chips::program::ProgramRom;
 use crate::chips::ram::Ram;
 use crate::event::AluEvent;
 use crate::execution::ShardStart;
+use crate::memory_root::SparseMemory;
 use crate::opcode;
 use crate::word::Word;
 
@@ -41,9 +42,10 @@ pub struct CpuEvent {
     pub c: u32,
 }
 
-/// The CPU's trace and what the other chips' traces need from it.
+/// The CPU's trace and what the other chips' traces need from it (`'m`: the shard's
+/// initial memory, which the RAM reads).
 #[derive(Debug, Clone)]
-pub struct CpuTrace<F> {
+pub struct CpuTrace<'m, F> {
     /// The main trace.
     pub trace: RowMajorMatrix<F>,
     /// The public values ([`CpuPublicValues`]).
@@ -56,8 +58,8 @@ pub struct CpuTrace<F> {
     pub registers: RegisterFile,
     /// The loads and stores, in order (for the load/store chip).
     pub memory: Vec<LoadStoreEvent>,
-    /// The RAM after the last row (for the RAM boundary chip and the image table).
-    pub ram: Ram,
+    /// The RAM after the last row (for the RAM boundary, page and Merkle chips).
+    pub ram: Ram<'m>,
     /// The `KECCAK_PERMUTE` calls, in order, with the previous timestamps of the replay.
     pub keccak: Vec<KeccakPermuteEvent>,
     /// The debug syscalls (no-ops), in order.
@@ -78,12 +80,14 @@ fn branch_result(exec_opcode: u8, b: u32, c: u32) -> u32 {
 }
 
 /// Fill the CPU trace from the executed instructions, in order, starting at the program's
-/// entry with the initial registers; record the byte-table requests the constraints send.
+/// entry with the initial registers and the RAM holding `memory` (the shard's initial
+/// memory; hashed, see [`SparseMemory::update_pages`]); record the byte-table requests the
+/// constraints send.
 ///
 /// 1. For each event: take its ROM row; replay its register accesses on a register file
 ///    (timestamps `clk + 0/1/3`, `clk = 4·(row + 1)`), checking the values against the
 ///    event; for loads, stores and `JALR` compute `addr = b + offset` (an `ADD`), and
-///    replay loads and stores on the RAM (from the ROM's memory image, at `clk + 2`);
+///    replay loads and stores on the RAM (from `memory`, at `clk + 2`);
 ///    derive `a` for branches; count the ROM row; collect the `EXECUTION` messages.
 /// 2. Pad with rows that stay at the end `pc`, keep the halted flag and the exit code.
 ///
@@ -91,12 +95,14 @@ fn branch_result(exec_opcode: u8, b: u32, c: u32) -> u32 {
 ///
 /// If an event does not match the ROM or the replayed registers (the record is not a run
 /// of this program: a bug of the caller).
-pub fn generate_trace<F: Field>(
+pub fn generate_trace<'m, F: Field>(
     rom: &ProgramRom,
+    memory: &'m SparseMemory,
     events: &[CpuEvent],
     bytes: &mut ByteRecord,
-) -> CpuTrace<F> {
-    generate_trace_with_syscalls(rom, &ShardStart::initial(rom.entry), events, &[], &[], bytes)
+) -> CpuTrace<'m, F> {
+    let start = ShardStart::initial(rom.entry);
+    generate_trace_with_syscalls(rom, &start, memory, events, &[], &[], bytes)
 }
 
 /// [`generate_trace`] for a shard with syscalls, from `start` (its first `pc` and its
@@ -116,14 +122,15 @@ pub fn generate_trace<F: Field>(
 /// As [`generate_trace`]; also if a syscall has no chip (only `HALT`, the IO syscalls,
 /// `KECCAK_PERMUTE` and `PHASE_MARK` are proven), or the recorded calls do not match the
 /// run (a word's previous value or `a1` differs from the replay's).
-pub fn generate_trace_with_syscalls<F: Field>(
+pub fn generate_trace_with_syscalls<'m, F: Field>(
     rom: &ProgramRom,
     start: &ShardStart,
+    memory: &'m SparseMemory,
     events: &[CpuEvent],
     keccak_calls: &[KeccakPermuteEvent],
     io_calls: &[IoCallEvent],
     bytes: &mut ByteRecord,
-) -> CpuTrace<F> {
+) -> CpuTrace<'m, F> {
     let mut keccak_calls = keccak_calls.iter();
     let mut keccak_out = Vec::new();
     let mut io_calls = io_calls.iter();
@@ -133,7 +140,7 @@ pub fn generate_trace_with_syscalls<F: Field>(
     let height = padded_height(events.len());
     let mut values = F::zero_vec(height * NUM_CPU_COLS);
     let mut registers = RegisterFile::new(start.registers);
-    let mut ram = Ram::new(&rom.memory);
+    let mut ram = Ram::new(memory);
     let mut memory = Vec::new();
     let mut rom_counts = vec![0u32; rom.instructions.len()];
     let mut alu = Vec::new();

@@ -44,9 +44,11 @@ pub(crate) fn reject(run: &Run) {
 /// words' previous timestamps).
 pub(crate) fn replayed_io(run: &Run) -> Vec<IoCallEvent> {
     let record = &run.record;
+    let memory = crate::execution::image_memory(&run.rom.memory);
     cpu::generate_trace_with_syscalls::<F>(
         &run.rom,
         &record.start,
+        &memory,
         &record.cpu,
         &record.keccak,
         &record.io,

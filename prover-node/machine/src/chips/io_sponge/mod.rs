@@ -39,6 +39,7 @@ mod harness;
 mod tests;
 
 pub use air::{IoSpongeChip, round_constants};
+pub(crate) use air::{NUM_PERMUTATION_COLS, PermutationAir, permutation_output};
 pub use columns::{
     IoSpongeCols, IoSpongePublicValues, NUM_IO_SPONGE_COLS, NUM_IO_SPONGE_PUBLIC_VALUES,
     PermutationCols,

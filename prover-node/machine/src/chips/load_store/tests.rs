@@ -151,8 +151,10 @@ fn replayed_accesses_match_the_emulator() {
     })
     .unwrap();
     let rom = &run.rom;
+    let memory = crate::execution::image_memory(&rom.memory);
     let cpu = crate::chips::cpu::generate_trace::<F>(
         rom,
+        &memory,
         &run.record.cpu,
         &mut crate::chips::byte::ByteRecord::new(),
     );
@@ -520,7 +522,7 @@ fn forged_store_run(target: u32) -> Run {
         }
     }
     run.rom = crate::chips::program::ProgramRom::from_elf(&indirect_store(target)).unwrap();
-    let traces = run.record.generate_traces::<F>(&run.rom);
+    let traces = crate::execution::programs::traces_from_entry(&run.rom, &run.record);
     run.traces = traces.traces;
     run.public_values = traces.public_values;
     run

@@ -241,7 +241,7 @@ fn outside_code_witness_is_the_distance_to_the_span() {
         (0x4ff0, false, 0xf),
         (0x5100, true, 0),
         (0x5101, true, 1),
-        (crate::chips::image::START_WORD, false, 0x5000 - 1 - crate::chips::image::START_WORD),
+        (crate::chips::ram::START_WORD, false, 0x5000 - 1 - crate::chips::ram::START_WORD),
         ((1 << 29) - 1, true, (1 << 29) - 1 - 0x5100),
     ];
     for (word, above, d) in cases {

@@ -13,6 +13,7 @@
 
 mod air;
 mod columns;
+mod image;
 mod rom;
 mod trace;
 
@@ -25,5 +26,6 @@ pub use columns::{
     InstructionCols, NUM_INSTRUCTION_COLS, NUM_PROGRAM_MULT_COLS, NUM_PROGRAM_PREPROCESSED_COLS,
     ProgramMultCols, ProgramPreprocessedCols,
 };
+pub use image::{MemoryImage, image_memory};
 pub use rom::{PC_LIMIT, ProgramRom, RomError, RomInstruction, UNREACHABLE_TARGET};
 pub use trace::generate_trace;

@@ -124,8 +124,8 @@ pub struct ProgramRom {
     /// One entry per word of the code span.
     pub instructions: Vec<RomInstruction>,
     /// The initial RAM (every segment's bytes, code included, as the emulator loads
-    /// them): the image table's preprocessed columns.
-    pub memory: crate::chips::image::MemoryImage,
+    /// them): the first shard's memory state ([`super::image_memory`]).
+    pub memory: super::MemoryImage,
 }
 
 impl ProgramRom {
@@ -208,7 +208,7 @@ mod from_elf {
                     RomInstruction::decode(pc, inst, (base, end))
                 })
                 .collect();
-            let memory = crate::chips::image::MemoryImage::from_segments(
+            let memory = crate::chips::program::MemoryImage::from_segments(
                 image.segments.iter().map(|s| (s.vaddr, s.data.as_slice())),
             );
             Ok(ProgramRom { base, entry: image.entry, instructions, memory })

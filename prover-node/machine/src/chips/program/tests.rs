@@ -122,3 +122,30 @@ fn proof_of_another_program_is_rejected() {
 
 extern crate std;
 use zkvm_stark::MachineConfig as _;
+
+#[test]
+fn image_spans_the_non_zero_words() {
+    let code = [0u8, 0, 0, 0, 0x13, 0, 0, 0];
+    let data = [0u8, 0, 0, 0, 0, 0xab, 0, 0];
+    let image = MemoryImage::from_segments([(0x1_0000, &code[..]), (0x1_0010, &data[..])]);
+    assert_eq!(image.start, (0x1_0004 >> 2));
+    assert_eq!(image.words, [0x13, 0, 0, 0, 0xab00]);
+    assert_eq!(image.end(), (0x1_0014 >> 2) + 1);
+    assert_eq!(image.get(0x1_0014 >> 2), 0xab00);
+    assert_eq!(image.get(0x1_0000 >> 2), 0);
+    assert_eq!(image.get(0x2_0000 >> 2), 0);
+    assert_eq!(MemoryImage::from_segments([(0x1_0000, &[0u8; 4][..])]), MemoryImage::default());
+}
+
+#[test]
+fn image_memory_holds_the_image() {
+    use crate::memory_root::{EMPTY_ROOT, SparseMemory};
+    let image = MemoryImage { start: 0x4000 + 255, words: alloc::vec![7, 0, 0x0102_0304] };
+    let mut memory = image_memory(&image);
+    for w in 0x4000..0x4000 + 300 {
+        assert_eq!(memory.word(w), image.get(w), "word {w:#x}");
+    }
+    let expected = SparseMemory::from_words([(0x40ff, 7), (0x4101, 0x0102_0304)]).unwrap().root();
+    assert_eq!(memory.root(), expected);
+    assert_eq!(image_memory(&MemoryImage::default()).root(), EMPTY_ROOT);
+}

@@ -9,24 +9,14 @@ use p3_air::{Air, AirBuilder, BaseAir, WindowAccess};
 use p3_field::PrimeCharacteristicRing;
 use p3_lookup::InteractionBuilder;
 
+use super::START_WORD;
 use super::columns::{NUM_RAM_COLS, RamCols};
-use crate::bus::{Bus, ByteOp, RAM_SPACE};
-use crate::chips::image::{MemoryImage, START_WORD};
+use crate::bus::{Bus, ByteOp, DIR_IN, DIR_OUT, RAM_SPACE, send_byte_pairs};
 
-/// The RAM boundary of one program: the image's span `[image_start, image_end)` (word
-/// addresses) is part of the chip, so the verifying key fixes it with the image table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RamChip {
-    image_start: u32,
-    image_end: u32,
-}
-
-impl RamChip {
-    /// The boundary chip of a program whose initial memory is `image`.
-    pub fn new(image: &MemoryImage) -> Self {
-        RamChip { image_start: image.start, image_end: image.end() }
-    }
-}
+/// The RAM boundary of a shard (the same chip for every program: initial values come from
+/// the shard's `root_in`, not from the verifying key).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RamChip;
 
 impl<F> BaseAir<F> for RamChip {
     fn width(&self) -> usize {
@@ -40,7 +30,6 @@ impl<F> BaseAir<F> for RamChip {
             offset_of!(RamCols<u8>, diff_lo),
             offset_of!(RamCols<u8>, diff_mid),
             offset_of!(RamCols<u8>, diff_top),
-            offset_of!(RamCols<u8>, in_image),
         ]
     }
 }
@@ -58,11 +47,9 @@ impl<AB: InteractionBuilder> Air<AB> for RamChip {
         let one = AB::Expr::ONE;
         let is_real: AB::Expr = local.is_real.into();
 
-        // Real rows come first; the image flag is boolean and only set on real rows.
+        // Real rows come first.
         builder.assert_bool(local.is_real);
         builder.when_transition().assert_zero((one.clone() - is_real.clone()) * next.is_real);
-        builder.assert_bool(local.in_image);
-        builder.assert_zero(local.in_image * (one.clone() - is_real.clone()));
 
         // Every address is below 2^29 = END_WORD, and above the previous row's (the first
         // row's at least START_WORD).
@@ -70,7 +57,7 @@ impl<AB: InteractionBuilder> Air<AB> for RamChip {
         // with 32), so `addr < 2^29` over the integers; the same for the difference. With
         // both addresses below 2^29, `next − local − 1 < 2^29` holds only if `next > local`
         // (otherwise it is at least `p − 2^29`): addresses strictly increase, so no word
-        // has two rows, hence two initial values.
+        // has two rows, hence two initial values or two `PAGE_WORD` messages per direction.
         builder.assert_eq(local.addr, limbs::<AB>(local.addr_lo, local.addr_mid, local.addr_top));
         let diff = limbs::<AB>(local.diff_lo, local.diff_mid, local.diff_top);
         builder
@@ -95,37 +82,21 @@ impl<AB: InteractionBuilder> Air<AB> for RamChip {
             Bus::Byte.send(builder, message, is_real.clone(), 1);
         }
 
-        // The image rows form one block from the image's first word to its last.
-        // SAFETY: a block can only start at a row with `addr = image_start`, and addresses
-        // strictly increase, so there is at most one block; the image table forces its
-        // first word to be looked up, so the block exists. It ends at `image_end − 1`.
-        // Every other row is then below `image_start` or above `image_end − 1`: outside
-        // the image's span, where the emulator's memory starts at 0.
-        let first = AB::Expr::from_u32(self.image_start);
-        let last = AB::Expr::from_u32(self.image_end - 1);
-        builder.when_first_row().assert_zero(local.in_image * (local.addr - first.clone()));
-        builder
-            .when_transition()
-            .assert_zero((one.clone() - local.in_image) * next.in_image * (next.addr - first));
-        builder.when_transition().assert_zero(
-            local.in_image * (one.clone() - next.in_image) * (local.addr - last.clone()),
+        // Every limb of the initial and the final value is a byte.
+        // SAFETY: the page chip hashes each word as its halves `b0 + 256·b1`, `b2 + 256·b3`;
+        // only byte limbs make the halves below 2^16 and the limbs a function of the
+        // halves, so a hashed (and Merkle-bound) page fixes these limbs. The `MEMORY` bus
+        // alone would not: a word no access touches sends and receives its own message.
+        send_byte_pairs::<AB, _>(
+            builder,
+            [
+                (local.init[0], local.init[1]),
+                (local.init[2], local.init[3]),
+                (local.final_value[0], local.final_value[1]),
+                (local.final_value[2], local.final_value[3]),
+            ],
+            is_real.clone(),
         );
-        builder.when_last_row().assert_zero(local.in_image * (local.addr - last));
-
-        // Initial values: the image's inside its span, 0 outside.
-        // SAFETY: the image table holds each word of the span once, with its value from the
-        // verifying key; the lookup count is boolean.
-        for i in 0..4 {
-            builder.assert_zero((one.clone() - local.in_image) * local.init[i]);
-        }
-        let lookup = [
-            local.addr.into(),
-            local.init[0].into(),
-            local.init[1].into(),
-            local.init[2].into(),
-            local.init[3].into(),
-        ];
-        Bus::Image.send(builder, lookup, local.in_image, 1);
 
         // Send each word's initial value at timestamp 0; take its last value off the bus.
         // SAFETY: the final value and timestamp are free witnesses: the bus balances only
@@ -150,6 +121,23 @@ impl<AB: InteractionBuilder> Air<AB> for RamChip {
             local.final_value[3].into(),
             local.final_ts.into(),
         ];
-        Bus::Memory.receive(builder, last_access, is_real, 1);
+        Bus::Memory.receive(builder, last_access, is_real.clone(), 1);
+
+        // Both values go to the page chip.
+        // SAFETY: the page chip receives every word of each page it hashes exactly once
+        // per direction, and this chip sends each word at most once per direction
+        // (strictly increasing addresses): so the rows are exactly the words of the hashed
+        // pages, and each hashed page's words are these values.
+        for (dir, value) in [(DIR_IN, local.init), (DIR_OUT, local.final_value)] {
+            let message = [
+                AB::Expr::from_u8(dir),
+                local.addr.into(),
+                value[0].into(),
+                value[1].into(),
+                value[2].into(),
+                value[3].into(),
+            ];
+            Bus::PageWord.send(builder, message, is_real.clone(), 1);
+        }
     }
 }

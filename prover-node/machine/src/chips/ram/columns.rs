@@ -3,7 +3,7 @@
 use crate::columns::impl_columns;
 use crate::word::Word;
 
-/// One touched word, or a padding row (all zero).
+/// One word of a touched page, or a padding row (all zero).
 #[derive(Debug, Clone, Copy, Default)]
 #[repr(C)]
 pub struct RamCols<T> {
@@ -24,13 +24,11 @@ pub struct RamCols<T> {
     pub diff_mid: T,
     /// Below 32.
     pub diff_top: T,
-    /// `1` if the word is in the image's span (its initial value is looked up there).
-    pub in_image: T,
-    /// The initial value (the image's, or 0).
+    /// The value when the shard starts (bytes; bound to `root_in` by the page hash).
     pub init: Word<T>,
-    /// The value after the last access.
+    /// The value after the shard's last access (bytes; hashed into `root_out`).
     pub final_value: Word<T>,
-    /// The timestamp of the last access (0 if the row was never accessed).
+    /// The timestamp of the last access (0 if the word was never accessed).
     pub final_ts: T,
 }
 

@@ -1,6 +1,7 @@
 //! The RAM as trace generation tracks it, and the boundary chip's trace.
 
-use alloc::collections::BTreeMap;
+use alloc::boxed::Box;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::vec::Vec;
 use core::borrow::BorrowMut;
 
@@ -8,28 +9,43 @@ use p3_field::Field;
 use p3_matrix::dense::RowMajorMatrix;
 
 use super::columns::{NUM_RAM_COLS, RamCols};
+use super::{END_WORD, START_WORD};
 use crate::bus::ByteOp;
 use crate::chips::byte::ByteRecord;
-use crate::chips::image::{END_WORD, MemoryImage, START_WORD};
 use crate::chips::padded_height;
+use crate::memory_root::{MemoryUpdate, PAGE_WORDS, PAGE_WORDS_LOG, SparseMemory};
 use crate::word::Word;
 
-/// Word-granular RAM: the image, and every accessed word's value and last timestamp.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ram {
-    image: MemoryImage,
+/// Word-granular RAM during a shard: the shard's initial memory, and every accessed word's
+/// value and last timestamp.
+#[derive(Debug, Clone)]
+pub struct Ram<'m> {
+    initial: &'m SparseMemory,
     words: BTreeMap<u32, (u32, u64)>,
 }
 
-impl Ram {
-    /// RAM holding `image` (0 elsewhere), nothing accessed yet.
-    pub fn new(image: &MemoryImage) -> Self {
-        Ram { image: image.clone(), words: BTreeMap::new() }
+/// One row of the boundary chip: a word of a touched page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RamRow {
+    /// The word address.
+    pub addr: u32,
+    /// Its value when the shard starts.
+    pub init: u32,
+    /// Its value when the shard ends.
+    pub final_value: u32,
+    /// The timestamp of its last access (0: never accessed).
+    pub final_ts: u64,
+}
+
+impl<'m> Ram<'m> {
+    /// RAM holding `initial` (the shard's memory when it starts), nothing accessed yet.
+    pub fn new(initial: &'m SparseMemory) -> Self {
+        Ram { initial, words: BTreeMap::new() }
     }
 
     /// The value and last-access timestamp (0: initial) of word address `word`.
     pub fn read(&self, word: u32) -> (u32, u64) {
-        self.words.get(&word).copied().unwrap_or((self.image.get(word), 0))
+        self.words.get(&word).copied().unwrap_or((self.initial.word(word), 0))
     }
 
     /// Access word address `word` at `ts`, leaving `value` in it; returns `(prev_value,
@@ -40,21 +56,48 @@ impl Ram {
         prev
     }
 
-    /// The boundary chip's rows: every accessed word and the image's first and last word,
-    /// by increasing address.
-    pub fn rows(&self) -> Vec<u32> {
-        let mut rows: Vec<u32> = self.words.keys().copied().collect();
-        rows.push(self.image.start);
-        rows.push(self.image.end() - 1);
-        rows.sort_unstable();
-        rows.dedup();
+    /// The pages the shard touched (those holding an accessed word), increasing.
+    pub fn pages(&self) -> BTreeSet<u32> {
+        self.words.keys().map(|&w| w >> PAGE_WORDS_LOG).collect()
+    }
+
+    /// The boundary chip's rows: every word of every touched page, by increasing address.
+    pub fn rows(&self) -> Vec<RamRow> {
+        let mut rows = Vec::with_capacity(self.pages().len() * PAGE_WORDS);
+        for page in self.pages() {
+            for addr in page << PAGE_WORDS_LOG..(page + 1) << PAGE_WORDS_LOG {
+                let (final_value, final_ts) = self.read(addr);
+                rows.push(RamRow { addr, init: self.initial.word(addr), final_value, final_ts });
+            }
+        }
         rows
     }
 
-    /// The words of the image the boundary chip looks up (for the image table's
-    /// multiplicities).
-    pub fn image_rows(&self) -> Vec<u32> {
-        self.rows().into_iter().filter(|&w| self.image.contains(w)).collect()
+    /// The touched pages' contents when the shard ends.
+    pub fn final_pages(&self) -> BTreeMap<u32, Box<[u32; PAGE_WORDS]>> {
+        let mut pages = BTreeMap::new();
+        for page in self.pages() {
+            let mut words = self.initial.page(page);
+            for (&addr, &(value, _)) in self.words.range(page << PAGE_WORDS_LOG..) {
+                if addr >> PAGE_WORDS_LOG != page {
+                    break;
+                }
+                words[addr as usize % PAGE_WORDS] = value;
+            }
+            pages.insert(page, words);
+        }
+        pages
+    }
+
+    /// What the shard does to the memory tree (for the page and Merkle chips; apply it to
+    /// the initial memory to get the shard's final memory).
+    ///
+    /// # Panics
+    ///
+    /// If the initial memory has writes not hashed in, or a word is at or above 2^29 (the
+    /// emulator faults there): bugs of the caller.
+    pub fn memory_update(&self) -> MemoryUpdate {
+        self.initial.update(self.final_pages()).expect("accessed words lie below MEMORY_END")
     }
 
     /// The boundary chip's trace; records its byte-table requests.
@@ -64,44 +107,48 @@ impl Ram {
     /// If a word is outside `START_WORD..END_WORD` (the emulator faults there, so a record
     /// of a run never has one).
     pub fn generate_trace<F: Field>(&self, bytes: &mut ByteRecord) -> RowMajorMatrix<F> {
-        self.trace_of_rows(&self.rows(), bytes)
+        generate_trace(&self.rows(), bytes)
     }
+}
 
-    /// The trace of the given rows (tests forge other row lists with it).
-    pub(crate) fn trace_of_rows<F: Field>(
-        &self,
-        rows: &[u32],
-        bytes: &mut ByteRecord,
-    ) -> RowMajorMatrix<F> {
-        let mut values = F::zero_vec(padded_height(rows.len()) * NUM_RAM_COLS);
-        let mut prev = START_WORD - 1;
-        for (row, &word) in values.chunks_exact_mut(NUM_RAM_COLS).zip(rows) {
-            assert!((START_WORD..END_WORD).contains(&word), "word {word:#x} outside memory");
-            let cols: &mut RamCols<F> = row.borrow_mut();
-            cols.is_real = F::ONE;
-            cols.addr = F::from_u32(word);
-            let split = |v: u32| (v & 0xffff, (v >> 16) & 0xff, v >> 24);
-            let (lo, mid, top) = split(word);
-            let (d_lo, d_mid, d_top) = split(word.wrapping_sub(prev).wrapping_sub(1));
-            cols.addr_lo = F::from_u32(lo);
-            cols.addr_mid = F::from_u32(mid);
-            cols.addr_top = F::from_u32(top);
-            cols.diff_lo = F::from_u32(d_lo);
-            cols.diff_mid = F::from_u32(d_mid);
-            cols.diff_top = F::from_u32(d_top);
-            bytes.add(ByteOp::U16, lo, 0);
-            bytes.add(ByteOp::U16, d_lo, 0);
-            bytes.add(ByteOp::Range, mid, d_mid);
-            bytes.add(ByteOp::Ltu, top, 32);
-            bytes.add(ByteOp::Ltu, d_top, 32);
-            let in_image = self.image.contains(word);
-            cols.in_image = F::from_bool(in_image);
-            cols.init = Word::from_u32(self.image.get(word));
-            let (value, ts) = self.read(word);
-            cols.final_value = Word::from_u32(value);
-            cols.final_ts = F::from_u64(ts);
-            prev = word;
+/// The boundary chip's trace of `rows` (in that order; a shard's are [`Ram::rows`], tests
+/// forge others); records its byte-table requests.
+///
+/// # Panics
+///
+/// If a word is outside `START_WORD..END_WORD`.
+pub fn generate_trace<F: Field>(rows: &[RamRow], bytes: &mut ByteRecord) -> RowMajorMatrix<F> {
+    let mut values = F::zero_vec(padded_height(rows.len()) * NUM_RAM_COLS);
+    let mut prev = START_WORD - 1;
+    for (row, r) in values.chunks_exact_mut(NUM_RAM_COLS).zip(rows) {
+        let word = r.addr;
+        assert!((START_WORD..END_WORD).contains(&word), "word {word:#x} outside memory");
+        let cols: &mut RamCols<F> = row.borrow_mut();
+        cols.is_real = F::ONE;
+        cols.addr = F::from_u32(word);
+        let split = |v: u32| (v & 0xffff, (v >> 16) & 0xff, v >> 24);
+        let (lo, mid, top) = split(word);
+        let (d_lo, d_mid, d_top) = split(word.wrapping_sub(prev).wrapping_sub(1));
+        cols.addr_lo = F::from_u32(lo);
+        cols.addr_mid = F::from_u32(mid);
+        cols.addr_top = F::from_u32(top);
+        cols.diff_lo = F::from_u32(d_lo);
+        cols.diff_mid = F::from_u32(d_mid);
+        cols.diff_top = F::from_u32(d_top);
+        bytes.add(ByteOp::U16, lo, 0);
+        bytes.add(ByteOp::U16, d_lo, 0);
+        bytes.add(ByteOp::Range, mid, d_mid);
+        bytes.add(ByteOp::Ltu, top, 32);
+        bytes.add(ByteOp::Ltu, d_top, 32);
+        cols.init = Word::from_u32(r.init);
+        cols.final_value = Word::from_u32(r.final_value);
+        cols.final_ts = F::from_u64(r.final_ts);
+        for value in [r.init, r.final_value] {
+            let [b0, b1, b2, b3] = value.to_le_bytes().map(u32::from);
+            bytes.add(ByteOp::Range, b0, b1);
+            bytes.add(ByteOp::Range, b2, b3);
         }
-        RowMajorMatrix::new(values, NUM_RAM_COLS)
+        prev = word;
     }
+    RowMajorMatrix::new(values, NUM_RAM_COLS)
 }

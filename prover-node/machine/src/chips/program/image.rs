@@ -1,18 +1,12 @@
-//! The memory image as plain integers, its fixed columns, and the multiplicities.
+//! The program's initial memory: the ELF's bytes as words, and the memory state (with its
+//! Merkle root) the first shard starts from.
 
 use alloc::collections::BTreeMap;
 use alloc::vec;
 use alloc::vec::Vec;
-use core::borrow::BorrowMut;
 
-use p3_field::Field;
-use p3_matrix::dense::RowMajorMatrix;
-
-use super::START_WORD;
-use super::columns::{
-    ImageMultCols, ImagePreprocessedCols, NUM_IMAGE_MULT_COLS, NUM_IMAGE_PREPROCESSED_COLS,
-};
-use crate::word::Word;
+use crate::chips::ram::START_WORD;
+use crate::memory_root::SparseMemory;
 
 /// The initial RAM of a program: the words `start..start + words.len()` (word addresses,
 /// i.e. byte address / 4); every other word starts at 0.
@@ -70,46 +64,19 @@ impl MemoryImage {
     pub fn get(&self, word: u32) -> u32 {
         if self.contains(word) { self.words[(word - self.start) as usize] } else { 0 }
     }
-
-    /// Height of the image table.
-    pub fn height(&self) -> usize {
-        crate::chips::padded_height(self.words.len())
-    }
-
-    /// The fixed columns (part of the verifying key): one row per word, then padding rows
-    /// with `is_real = 0`.
-    pub fn preprocessed_trace<F: Field>(&self) -> RowMajorMatrix<F> {
-        let mut values = F::zero_vec(self.height() * NUM_IMAGE_PREPROCESSED_COLS);
-        for (i, (row, &word)) in
-            values.chunks_exact_mut(NUM_IMAGE_PREPROCESSED_COLS).zip(&self.words).enumerate()
-        {
-            let cols: &mut ImagePreprocessedCols<F> = row.borrow_mut();
-            cols.addr = F::from_u32(self.start + i as u32);
-            cols.value = Word::from_u32(word);
-            cols.is_real = F::ONE;
-            cols.is_first = F::from_bool(i == 0);
-        }
-        RowMajorMatrix::new(values, NUM_IMAGE_PREPROCESSED_COLS)
-    }
 }
 
-/// The main trace: multiplicity 1 for each image word the RAM chip holds (`touched`, word
-/// addresses in any order), 0 elsewhere.
+/// The memory state a run of the program starts from: the image's words, 0 elsewhere,
+/// with its tree hashed (so [`SparseMemory::root`] is the first shard's `root_in`, which a
+/// verifier computes from the ELF).
 ///
 /// # Panics
 ///
-/// If a word is outside the image (a bug of the caller).
-pub fn generate_trace<F: Field>(
-    image: &MemoryImage,
-    touched: impl IntoIterator<Item = u32>,
-) -> RowMajorMatrix<F> {
-    let mut values = F::zero_vec(image.height() * NUM_IMAGE_MULT_COLS);
-    for word in touched {
-        assert!(image.contains(word), "word {word:#x} is not in the image");
-        let row = (word - image.start) as usize;
-        let cols: &mut ImageMultCols<F> =
-            values[row * NUM_IMAGE_MULT_COLS..(row + 1) * NUM_IMAGE_MULT_COLS].borrow_mut();
-        cols.multiplicity += F::ONE;
-    }
-    RowMajorMatrix::new(values, NUM_IMAGE_MULT_COLS)
+/// If an image word lies at or above 2^29 (the ELF loader refuses segments outside
+/// `MEMORY_START..MEMORY_END`, so an image from [`crate::chips::program::ProgramRom::from_elf`]
+/// never has one).
+pub fn image_memory(image: &MemoryImage) -> SparseMemory {
+    let words = image.words.iter().enumerate().filter(|&(_, &w)| w != 0);
+    SparseMemory::from_words(words.map(|(i, &w)| (image.start + i as u32, w)))
+        .expect("image words lie below MEMORY_END")
 }
