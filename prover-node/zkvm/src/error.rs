@@ -25,12 +25,12 @@ pub enum ZkvmError {
     /// The emulator faulted running the program: nothing to prove.
     #[error("the program faulted: {0}")]
     Fault(String),
-    /// The run is longer than one proof can hold (continuations are not built yet).
-    #[error("the run takes {got} cycles, one proof holds at most {max}")]
-    TooManyCycles {
+    /// The shard size asked for is not one a shard can hold.
+    #[error("shards of {got} cycles asked for, a shard holds 1 to {max}")]
+    ShardCycles {
         /// [`crate::MAX_CYCLES`].
         max: u64,
-        /// Cycles of the run.
+        /// The size asked for.
         got: u64,
     },
     /// The output is longer than the machine's output stream can be.
@@ -86,14 +86,25 @@ pub enum ZkvmError {
         reason: &'static str,
     },
     /// The proof is for another input than the caller's.
-    #[error(
-        "proof is for an input of {got_len} bytes whose bytes read have digest {got}, not the \
-         given input"
-    )]
+    #[error("proof is for another input (of {got_len} bytes) than the given one")]
     InputMismatch {
-        /// The proven digest of the bytes the program read (hex).
-        got: String,
         /// The proven input length.
         got_len: u64,
+    },
+    /// One shard's proof or public values were rejected.
+    #[error("shard {shard}: {source}")]
+    Shard {
+        /// Index of the shard, from 0.
+        shard: usize,
+        /// Why.
+        source: alloc::boxed::Box<ZkvmError>,
+    },
+    /// The shards do not chain into one run from the program's entry to `HALT`.
+    #[error("shard {shard}: {reason}")]
+    Chain {
+        /// Index of the first shard that breaks the chain.
+        shard: usize,
+        /// The link that fails.
+        reason: &'static str,
     },
 }

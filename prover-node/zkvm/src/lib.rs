@@ -20,21 +20,25 @@
 //! carries a digest of them and the bytes beside it), and the exit code. The run starts at
 //! the ELF's entry with the machine's initial registers and ends with `HALT`.
 //!
-//! One proof holds one shard of at most [`MAX_CYCLES`] cycles (continuations come with
-//! block proving).
+//! A run is proven in shards of at most [`MAX_CYCLES`] cycles ([`ProveOptions`]); each
+//! shard's public values carry its state in and out (pc, registers, the Merkle root of the
+//! RAM, the stream cursors), and [`verify`] chains them.
 
 extern crate alloc;
 
 mod error;
 mod proof;
 
-use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
 use sha2::{Digest as _, Sha256};
 use zkvm_machine::chips::program::ProgramRom;
-use zkvm_machine::execution::{self, ExecutionRecord, program_machine};
+use zkvm_machine::execution::{
+    self, ExecutionRecord, ShardPublicValues, ShardStart, program_machine,
+};
+pub use zkvm_machine::execution::StreamSlice;
+use zkvm_machine::memory_root::Digest;
 use zkvm_machine::{MachineAir, MachineTraces};
 use zkvm_stark::{Keys, MachineProof, ProvingKey, Val, VerifyingKey};
 
@@ -119,7 +123,10 @@ macro_rules! impl_zkvm_config {
 
 impl_zkvm_config!(DefaultConfig);
 impl_zkvm_config!(HighSecurityConfig);
-pub use proof::{PROGRAM_PROOF_HEADER_LEN, PROGRAM_PROOF_MAGIC, PROGRAM_PROOF_VERSION, Proof};
+pub use proof::{
+    PROGRAM_PROOF_HEADER_LEN, PROGRAM_PROOF_MAGIC, PROGRAM_PROOF_VERSION, Proof, encode_header,
+    encode_shard,
+};
 
 /// Most cycles one proof holds: the CPU's timestamps (`4·(cycle + 1) + 3`) must stay
 /// within the memory gadget's 2^24 gap for a register untouched since the start.
@@ -180,6 +187,7 @@ pub struct ProgramVerifyingKey<SC: ZkvmConfig> {
     config: SC,
     vk: VerifyingKey<SC, MachineAir>,
     rom: ProgramRom,
+    initial_root: Digest,
     program_id: ProgramId,
 }
 
@@ -187,6 +195,12 @@ impl<SC: ZkvmConfig> ProgramVerifyingKey<SC> {
     /// The program's identity.
     pub fn program_id(&self) -> ProgramId {
         self.program_id
+    }
+
+    /// The Merkle root of the program's initial memory (its image): the first shard's
+    /// memory root.
+    pub fn initial_root(&self) -> Digest {
+        self.initial_root
     }
 
     /// The STARK verifying key.
@@ -201,15 +215,24 @@ impl<SC: ZkvmConfig> ProgramVerifyingKey<SC> {
     }
 }
 
-fn program_id<SC: ZkvmConfig>(rom: &ProgramRom, vk: &VerifyingKey<SC, MachineAir>) -> ProgramId {
+fn program_id<SC: ZkvmConfig>(
+    rom: &ProgramRom,
+    initial_root: &Digest,
+    vk: &VerifyingKey<SC, MachineAir>,
+) -> ProgramId {
     let mut h = Sha256::new();
-    h.update(b"zkvm program id v1");
+    h.update(b"zkvm program id v2");
     h.update([SC::ID as u8]);
     h.update(rom.entry.to_le_bytes());
     h.update(rom.base.to_le_bytes());
     h.update((rom.instructions.len() as u64).to_le_bytes());
     h.update(rom.memory.start.to_le_bytes());
     h.update((rom.memory.words.len() as u64).to_le_bytes());
+    // The image is no preprocessed column: its Merkle root (the first shard's memory) is
+    // hashed in.
+    for element in initial_root {
+        h.update(element.to_le_bytes());
+    }
     // The commitment holds field elements and vectors only: it always serializes.
     let commitment = vk
         .common()
@@ -228,8 +251,44 @@ fn setup_program<SC: ZkvmConfig>(
 ) -> Result<(ProvingKey<SC, MachineAir>, ProgramVerifyingKey<SC>), ZkvmError> {
     let config = SC::build();
     let (pk, vk) = config.setup_machine(program_machine(program.rom.clone()))?;
-    let program_id = program_id(&program.rom, &vk);
-    Ok((pk, ProgramVerifyingKey { config, vk, rom: program.rom.clone(), program_id }))
+    let initial_root = execution::image_memory(&program.rom.memory).root();
+    let program_id = program_id(&program.rom, &initial_root, &vk);
+    let rom = program.rom.clone();
+    Ok((pk, ProgramVerifyingKey { config, vk, rom, initial_root, program_id }))
+}
+
+/// How a run is cut into shards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProveOptions {
+    /// Cycles per shard (the last one may be shorter): 1 ..= [`MAX_CYCLES`].
+    pub shard_cycles: u64,
+}
+
+/// Cycles per shard by default: 2^21 keeps one shard's proving under ~6 GiB for ALU code
+/// and under ~12 GiB for Keccak-heavy stretches on this machine (see the README's figures).
+pub const DEFAULT_SHARD_CYCLES: u64 = 1 << 21;
+
+impl Default for ProveOptions {
+    fn default() -> Self {
+        ProveOptions { shard_cycles: DEFAULT_SHARD_CYCLES }
+    }
+}
+
+/// Figures of one proven shard.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ShardStats {
+    /// Index of the shard, from 0.
+    pub index: usize,
+    /// Cycles in the shard.
+    pub cycles: u64,
+    /// Seconds generating its traces.
+    pub trace_s: f64,
+    /// Seconds in the STARK prover.
+    pub prove_s: f64,
+    /// Committed main-trace cells (Σ width × height).
+    pub cells: u64,
+    /// Encoded size of its proof in bytes.
+    pub proof_bytes: usize,
 }
 
 /// Figures of one proof.
@@ -237,21 +296,37 @@ fn setup_program<SC: ZkvmConfig>(
 pub struct ProveStats {
     /// Cycles of the run.
     pub cycles: u64,
-    /// Seconds in the emulator (counting run and recording run).
+    /// Seconds in the emulator (the fast run, and the recording run's own time).
     pub emulate_s: f64,
-    /// Seconds generating traces.
+    /// Seconds generating traces (all shards).
     pub trace_s: f64,
-    /// Seconds in the STARK prover.
+    /// Seconds in the STARK prover (all shards).
     pub prove_s: f64,
-    /// `(chip name, width, height)` of every chip's main trace.
+    /// `(chip name, width, height)` of every chip's main trace of the first shard.
     pub traces: Vec<(&'static str, usize, usize)>,
+    /// Figures of each shard.
+    pub shards: Vec<ShardStats>,
 }
 
 impl ProveStats {
-    /// Committed main-trace cells (Σ width × height).
+    /// Committed main-trace cells (Σ width × height over all shards).
     pub fn cells(&self) -> u64 {
-        self.traces.iter().map(|&(_, w, h)| (w * h) as u64).sum()
+        self.shards.iter().map(|s| s.cells).sum()
     }
+}
+
+/// What a fast run of the program says before proving: the prover needs the cycle count
+/// (how many shards) and the output (the proof's header) first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunSummary {
+    /// Cycles to `HALT`.
+    pub cycles: u64,
+    /// The exit code.
+    pub exit_code: u32,
+    /// The committed output.
+    pub output: Vec<u8>,
+    /// Seconds of the fast run.
+    pub seconds: f64,
 }
 
 /// Proves runs of one program (holds its proving key).
@@ -263,7 +338,8 @@ pub struct Prover<SC: ZkvmConfig = DefaultConfig> {
 }
 
 impl<SC: ZkvmConfig> Prover<SC> {
-    /// The keys of `program`: commits its ROM, image and the fixed tables.
+    /// The keys of `program`: commits its ROM and the fixed tables, and hashes its initial
+    /// memory into a Merkle root.
     ///
     /// # Errors
     ///
@@ -278,15 +354,42 @@ impl<SC: ZkvmConfig> Prover<SC> {
         &self.vk
     }
 
-    /// Prove one run on `input`.
+    /// Run the program on `input` in the emulator's fast mode (no recording).
     ///
     /// # Errors
     ///
-    /// [`ZkvmError::Fault`] if the program faults, [`ZkvmError::TooManyCycles`] past
-    /// [`MAX_CYCLES`], [`ZkvmError::InputTooLong`] / [`ZkvmError::OutputTooLong`] past the
-    /// stream limit.
+    /// [`ZkvmError::InputTooLong`], [`ZkvmError::Fault`], [`ZkvmError::OutputTooLong`].
+    pub fn execute(&self, input: &[u8]) -> Result<RunSummary, ZkvmError> {
+        let max_stream = u64::from(zkvm_machine::bus::IO_MAX_STREAM_LEN) - 1;
+        if input.len() as u64 > max_stream {
+            return Err(ZkvmError::InputTooLong { max: max_stream, got: input.len() as u64 });
+        }
+        let started = std::time::Instant::now();
+        let summary = zkvm_emulator::Emulator::new(&self.program.elf, input.to_vec())
+            .and_then(|mut emu| emu.execute())
+            .map_err(|e| ZkvmError::Fault(e.to_string()))?;
+        if summary.output.len() as u64 > max_stream {
+            return Err(ZkvmError::OutputTooLong {
+                max: max_stream,
+                got: summary.output.len() as u64,
+            });
+        }
+        Ok(RunSummary {
+            cycles: summary.cycles,
+            exit_code: summary.exit_code,
+            output: summary.output,
+            seconds: started.elapsed().as_secs_f64(),
+        })
+    }
+
+    /// Prove one run on `input`, in shards of [`DEFAULT_SHARD_CYCLES`].
+    ///
+    /// # Errors
+    ///
+    /// [`ZkvmError::Fault`] if the program faults, [`ZkvmError::InputTooLong`] /
+    /// [`ZkvmError::OutputTooLong`] past the stream limit.
     pub fn prove(&self, input: &[u8]) -> Result<Proof<SC>, ZkvmError> {
-        self.prove_with_stats(input).map(|(proof, _)| proof)
+        self.prove_with(input, ProveOptions::default(), |_| {}).map(|(proof, _)| proof)
     }
 
     /// [`Prover::prove`], with figures.
@@ -295,74 +398,133 @@ impl<SC: ZkvmConfig> Prover<SC> {
     ///
     /// As [`Prover::prove`].
     pub fn prove_with_stats(&self, input: &[u8]) -> Result<(Proof<SC>, ProveStats), ZkvmError> {
-        self.prove_inner(input, |_| {})
+        self.prove_with(input, ProveOptions::default(), |_| {})
     }
 
-    /// Prove with the traces changed by `hook` first: a *malicious prover*, for negative
-    /// tests only (the proof of a changed trace must be rejected by [`verify`]). In debug
-    /// builds Plonky3's constraint checker panics on a trace that breaks a constraint.
+    /// Prove one run on `input` cut into shards of `options.shard_cycles` cycles, calling
+    /// `on_shard` after each shard is proven (progress). One shard's events and traces are
+    /// in memory at a time: the emulator records a shard, its traces are generated and
+    /// proven, then dropped before the next one is recorded.
     ///
     /// # Errors
     ///
-    /// As [`Prover::prove`].
+    /// As [`Prover::prove`]; [`ZkvmError::ShardCycles`] for a shard size outside
+    /// `1..=MAX_CYCLES`.
+    pub fn prove_with(
+        &self,
+        input: &[u8],
+        options: ProveOptions,
+        on_shard: impl FnMut(&ShardStats),
+    ) -> Result<(Proof<SC>, ProveStats), ZkvmError> {
+        let summary = self.execute(input)?;
+        self.prove_run(input, &summary, options, on_shard, |_, _| {})
+    }
+
+    /// Prove with each shard's traces changed by `hook(shard index, traces)` first: a
+    /// *malicious prover*, for negative tests only (the proof of a changed trace must be
+    /// rejected by [`verify`]). In debug builds Plonky3's constraint checker panics on a
+    /// trace that breaks a constraint.
+    ///
+    /// # Errors
+    ///
+    /// As [`Prover::prove_with`].
     #[doc(hidden)]
     pub fn prove_with_trace_hook(
         &self,
         input: &[u8],
-        hook: impl FnOnce(&mut MachineTraces<Val>),
+        options: ProveOptions,
+        hook: impl FnMut(usize, &mut MachineTraces<Val>),
     ) -> Result<Proof<SC>, ZkvmError> {
-        self.prove_inner(input, hook).map(|(proof, _)| proof)
+        let summary = self.execute(input)?;
+        self.prove_run(input, &summary, options, |_| {}, hook).map(|(proof, _)| proof)
     }
 
-    fn prove_inner(
+    /// Prove the run `summary` describes (from [`Prover::execute`] on the same `input`).
+    ///
+    /// # Errors
+    ///
+    /// As [`Prover::prove_with`].
+    pub fn prove_run(
         &self,
         input: &[u8],
-        hook: impl FnOnce(&mut MachineTraces<Val>),
+        summary: &RunSummary,
+        options: ProveOptions,
+        mut on_shard: impl FnMut(&ShardStats),
+        mut hook: impl FnMut(usize, &mut MachineTraces<Val>),
     ) -> Result<(Proof<SC>, ProveStats), ZkvmError> {
-        let max_stream = u64::from(zkvm_machine::bus::IO_MAX_STREAM_LEN) - 1;
-        if input.len() as u64 > max_stream {
-            return Err(ZkvmError::InputTooLong { max: max_stream, got: input.len() as u64 });
+        if !(1..=MAX_CYCLES).contains(&options.shard_cycles) {
+            return Err(ZkvmError::ShardCycles { max: MAX_CYCLES, got: options.shard_cycles });
         }
-        let mut stats = ProveStats::default();
+        let rom = &self.program.rom;
+        let mut stats = ProveStats { cycles: summary.cycles, ..ProveStats::default() };
+        stats.emulate_s = summary.seconds;
+        let mut memory = execution::image_memory(&rom.memory);
+        let mut cursors = (0u32, 0u32);
+        let mut shards = Vec::new();
+        let mut failure = None;
         let started = std::time::Instant::now();
-        // A fast run first: a long program is refused before recording fills memory.
-        let summary = zkvm_emulator::Emulator::new(&self.program.elf, input.to_vec())
-            .and_then(|mut emu| emu.execute())
-            .map_err(|e| ZkvmError::Fault(e.to_string()))?;
-        if summary.cycles > MAX_CYCLES {
-            return Err(ZkvmError::TooManyCycles { max: MAX_CYCLES, got: summary.cycles });
+        let recorded = zkvm_emulator::Emulator::run_recording(
+            &self.program.elf,
+            input.to_vec(),
+            options.shard_cycles,
+            |chunk| {
+                if failure.is_some() {
+                    return;
+                }
+                let index = shards.len();
+                let t = std::time::Instant::now();
+                let record = ExecutionRecord::from_chunk(chunk, input, cursors.0, cursors.1);
+                let end = record.shard_end();
+                cursors = (end.input_cursor, end.output_cursor);
+                let mut traces = record.generate_traces::<Val>(rom, &mut memory);
+                drop(record);
+                hook(index, &mut traces);
+                let trace_s = t.elapsed().as_secs_f64();
+                let shapes: Vec<(&'static str, usize, usize)> = self
+                    .pk
+                    .airs()
+                    .iter()
+                    .zip(&traces.traces)
+                    .map(|(air, t)| (air.name(), t.width, p3_matrix::Matrix::height(t)))
+                    .collect();
+                let t = std::time::Instant::now();
+                let proven = self.config.prove_machine(&self.pk, &traces);
+                drop(traces);
+                let prove_s = t.elapsed().as_secs_f64();
+                match proven {
+                    Ok(machine) => {
+                        let shard = ShardStats {
+                            index,
+                            cycles: chunk.cycles(),
+                            trace_s,
+                            prove_s,
+                            cells: shapes.iter().map(|&(_, w, h)| (w * h) as u64).sum(),
+                            proof_bytes: proof::encode_shard(&machine).len(),
+                        };
+                        if index == 0 {
+                            stats.traces = shapes;
+                        }
+                        stats.trace_s += trace_s;
+                        stats.prove_s += prove_s;
+                        on_shard(&shard);
+                        stats.shards.push(shard);
+                        shards.push(machine);
+                    }
+                    Err(e) => failure = Some(ZkvmError::Prove(e)),
+                }
+            },
+        );
+        if let Some(e) = failure {
+            return Err(e);
         }
-        if summary.output.len() as u64 > max_stream {
-            return Err(ZkvmError::OutputTooLong {
-                max: max_stream,
-                got: summary.output.len() as u64,
-            });
-        }
-        let (record, summary) = ExecutionRecord::from_run(&self.program.elf, input.to_vec())
-            .map_err(|e| ZkvmError::Fault(e.to_string()))?;
-        stats.cycles = summary.cycles;
-        stats.emulate_s = started.elapsed().as_secs_f64();
-
-        let started = std::time::Instant::now();
-        let mut traces = record.generate_traces::<Val>(&self.program.rom);
-        hook(&mut traces);
-        stats.trace_s = started.elapsed().as_secs_f64();
-        stats.traces = self
-            .pk
-            .airs()
-            .iter()
-            .zip(&traces.traces)
-            .map(|(air, t)| (air.name(), t.width, p3_matrix::Matrix::height(t)))
-            .collect();
-
-        let started = std::time::Instant::now();
-        let machine = self.config.prove_machine(&self.pk, &traces)?;
-        stats.prove_s = started.elapsed().as_secs_f64();
+        let recorded = recorded.map_err(|e| ZkvmError::Fault(e.to_string()))?;
+        let elapsed = started.elapsed().as_secs_f64();
+        stats.emulate_s += (elapsed - stats.trace_s - stats.prove_s).max(0.0);
         let proof = Proof {
             program_id: self.vk.program_id,
-            exit_code: summary.exit_code,
-            output: summary.output,
-            machine,
+            exit_code: recorded.exit_code,
+            output: recorded.output,
+            shards,
         };
         Ok((proof, stats))
     }
@@ -388,45 +550,42 @@ pub struct PublicValues {
     pub input_len: u32,
     /// The number of input bytes the program read (a prefix of the input).
     pub input_read: u32,
-    /// [`input_digest`] of the bytes the program read, `input[..input_read]`.
-    pub input_digest: [u32; 8],
+    /// The input bytes each shard read, in order, with their [`input_digest`]: together
+    /// they cover `input[..input_read]` without gap or overlap.
+    pub input_slices: Vec<StreamSlice>,
     /// The bytes committed with `COMMIT_OUTPUT`, in order.
     pub output: Vec<u8>,
     /// The `HALT` exit code.
     pub exit_code: u32,
+    /// Number of shards the run was proven in.
+    pub shards: usize,
 }
 
 impl PublicValues {
     /// Check that the proven input is `input`: its length is the proven length, and the
-    /// bytes the program read, `input[..input_read]`, have the proven digest. The proof
-    /// binds only the bytes the program read (and the length): bytes past them never
-    /// reached the program, so another input that agrees on both passes.
+    /// bytes each shard read have the proven digest. The proof binds only the bytes the
+    /// program read (and the length): bytes past them never reached the program, so
+    /// another input that agrees on both passes.
     ///
     /// # Errors
     ///
     /// [`ZkvmError::InputMismatch`] if it is not.
     pub fn check_input(&self, input: &[u8]) -> Result<(), ZkvmError> {
-        let read = input.get(..self.input_read as usize);
+        let slice_matches = |s: &StreamSlice| {
+            let end = s.start as usize + s.len as usize;
+            input.get(s.start as usize..end).is_some_and(|bytes| {
+                input_digest(bytes).is_ok_and(|d| d == s.digest)
+            })
+        };
         if input.len() as u64 == u64::from(self.input_len)
-            && read.is_some_and(|read| input_digest(read).is_ok_and(|d| d == self.input_digest))
+            && self.input_slices.iter().all(slice_matches)
         {
             return Ok(());
         }
-        Err(ZkvmError::InputMismatch {
-            got: digest_hex(&self.input_digest),
-            got_len: u64::from(self.input_len),
-        })
+        Err(ZkvmError::InputMismatch { got_len: u64::from(self.input_len) })
     }
 }
 
-fn digest_hex(d: &[u32; 8]) -> String {
-    use core::fmt::Write;
-    let mut s = String::new();
-    for w in d {
-        let _ = write!(s, "{w:08x}");
-    }
-    s
-}
 
 /// The digest a proof commits to for an input (or output) stream: a Poseidon2 sponge over
 /// KoalaBear (see `zkvm_machine::io_digest`).
@@ -474,33 +633,77 @@ pub fn verify<SC: ZkvmConfig>(
     if proof.program_id != vk.program_id {
         return Err(ZkvmError::ProgramMismatch { expected: vk.program_id, got: proof.program_id });
     }
-    let pvs = &proof.machine.public_values;
-    for (chip, air) in vk.vk.airs().iter().enumerate() {
-        let expected = p3_air_num_public_values(air);
-        let got = pvs.get(chip).map_or(0, Vec::len);
-        if got != expected {
-            return Err(ZkvmError::PublicValuesShape { chip, expected, got });
-        }
+    if proof.shards.is_empty() {
+        return Err(ZkvmError::Chain { shard: 0, reason: "the proof has no shard" });
     }
-    vk.config.verify_machine(&vk.vk, &proof.machine)?;
-    let exit_code = execution::run_outcome(&vk.rom, pvs)?;
+    let last_index = proof.shards.len() - 1;
+    let mut expected_start = ShardStart::initial(vk.rom.entry);
+    let mut expected_root = vk.initial_root;
+    let mut input_len = None;
+    let mut input_slices = Vec::with_capacity(proof.shards.len());
+    let mut exit_code = 0;
+    for (k, shard) in proof.shards.iter().enumerate() {
+        let in_shard = |e: ZkvmError| ZkvmError::Shard { shard: k, source: alloc::boxed::Box::new(e) };
+        let chain = |reason: &'static str| ZkvmError::Chain { shard: k, reason };
+        let pvs = &shard.public_values;
+        for (chip, air) in vk.vk.airs().iter().enumerate() {
+            let expected = p3_air_num_public_values(air);
+            let got = pvs.get(chip).map_or(0, Vec::len);
+            if got != expected {
+                return Err(in_shard(ZkvmError::PublicValuesShape { chip, expected, got }));
+            }
+        }
+        vk.config.verify_machine(&vk.vk, shard).map_err(|e| in_shard(e.into()))?;
+        let public =
+            ShardPublicValues::from_public_values(pvs).map_err(|e| in_shard(e.into()))?;
+        public.check_streams().map_err(|e| in_shard(e.into()))?;
+        // Memory: shard 0 starts from the program's image, shard k from shard k − 1's end.
+        let memory =
+            execution::memory_outcome(pvs, &expected_root).map_err(|e| in_shard(e.into()))?;
+        // pc, registers and stream cursors: the entry state, then the previous shard's end.
+        if public.start() != expected_start {
+            return Err(chain(if k == 0 {
+                "the first shard does not start at the entry with the initial registers and streams"
+            } else {
+                "does not start where the previous shard ended"
+            }));
+        }
+        if *input_len.get_or_insert(public.input_len) != public.input_len {
+            return Err(chain("claims another input length than the first shard"));
+        }
+        if public.halted != (k == last_index) {
+            return Err(chain(if k == last_index {
+                "the last shard does not halt"
+            } else {
+                "halts before the last shard"
+            }));
+        }
+        let slice = proof
+            .output
+            .get(public.output_start as usize..public.output_end as usize)
+            .ok_or(chain("commits output past the claimed output"))?;
+        if zkvm_machine::io_digest::io_digest(slice).ok() != Some(public.output_slice.digest) {
+            return Err(ZkvmError::OutputMismatch { reason: "digest" });
+        }
+        input_slices.push(public.input_slice);
+        expected_start = public.end();
+        expected_root = memory.root_out;
+        exit_code = public.exit_code;
+    }
+    if expected_start.output_cursor as usize != proof.output.len() {
+        return Err(ZkvmError::OutputMismatch { reason: "length" });
+    }
     if exit_code != proof.exit_code {
         return Err(ZkvmError::ExitCodeMismatch { expected: exit_code, got: proof.exit_code });
     }
-    let io = execution::io_outcome(pvs)?;
-    if proof.output.len() as u64 != u64::from(io.output_len) {
-        return Err(ZkvmError::OutputMismatch { reason: "length" });
-    }
-    if zkvm_machine::io_digest::io_digest(&proof.output).ok() != Some(io.output_digest) {
-        return Err(ZkvmError::OutputMismatch { reason: "digest" });
-    }
     Ok(PublicValues {
         program_id: vk.program_id,
-        input_len: io.input_len,
-        input_read: io.input_read,
-        input_digest: io.input_digest,
+        input_len: input_len.unwrap_or(0),
+        input_read: expected_start.input_cursor,
+        input_slices,
         output: proof.output.clone(),
         exit_code,
+        shards: proof.shards.len(),
     })
 }
 

@@ -1,6 +1,9 @@
 //! A program proof and its wire format.
 //!
-//! # Format (version 1)
+//! A run is cut into shards of at most [`crate::MAX_CYCLES`] cycles; a proof is the list of
+//! the shards' STARK proofs, in execution order, with the claims a verifier returns.
+//!
+//! # Format (version 2)
 //!
 //! | bytes | content |
 //! | --- | --- |
@@ -11,11 +14,15 @@
 //! | 8..40 | program id ([`crate::ProgramId`]) |
 //! | 40..44 | exit code, little-endian `u32` (a claim; the verifier checks it) |
 //! | 44..48 | output length `n`, little-endian `u32` |
-//! | 48..48+n | output bytes (a claim; the verifier checks them against the proven digest) |
-//! | 48+n.. | the machine proof in its own framing ([`zkvm_stark::MachineProof::to_bytes`]: magic `ZKVP`, version, config id, `postcard` body) |
+//! | 48..48+n | output bytes (a claim; the verifier checks them against the proven digests) |
+//! | next 4 | shard count `k ≥ 1`, little-endian `u32` |
+//! | then, `k` times | a shard: its length `m`, little-endian `u32`, then `m` bytes of machine proof in its own framing ([`zkvm_stark::MachineProof::to_bytes`]: magic `ZKVP`, version, config id, `postcard` body) |
 //!
-//! Everything the verifier returns ([`crate::PublicValues`]) is either in the header,
-//! checked against the STARK's public values, or one of those public values.
+//! Nothing binds the shards to each other in the encoding: the verifier chains them through
+//! their public values (each shard's state out is the next one's state in, see
+//! [`crate::verify`]), so a dropped, repeated or reordered shard is rejected there.
+//! A prover can write the format as it goes ([`encode_header`], then [`encode_shard`] per
+//! shard): the output and the shard count are known from a fast run before proving.
 
 use alloc::format;
 use alloc::vec::Vec;
@@ -27,7 +34,7 @@ use crate::{ProgramId, ZkvmError};
 /// First bytes of every encoded program proof.
 pub const PROGRAM_PROOF_MAGIC: [u8; 4] = *b"ZKPR";
 /// Version of the program-proof format this build writes and reads.
-pub const PROGRAM_PROOF_VERSION: u16 = 1;
+pub const PROGRAM_PROOF_VERSION: u16 = 2;
 /// Length of the fixed header before the output bytes.
 pub const PROGRAM_PROOF_HEADER_LEN: usize = 48;
 
@@ -37,28 +44,59 @@ pub struct Proof<SC: MachineConfig> {
     pub program_id: ProgramId,
     /// The exit code the prover claims (checked by [`crate::verify`]).
     pub exit_code: u32,
-    /// The output the prover claims (checked against the proven digest).
+    /// The output the prover claims (checked against the proven digests).
     pub output: Vec<u8>,
-    /// The STARK proof of the run.
-    pub machine: MachineProof<SC>,
+    /// The STARK proof of each shard, in execution order.
+    pub shards: Vec<MachineProof<SC>>,
+}
+
+/// The encoding of everything before the shards: header, output, shard count.
+///
+/// # Panics
+///
+/// If the output is 2^32 bytes or longer (the prover refuses outputs of 2^24 bytes).
+pub fn encode_header<SC: MachineConfig>(
+    program_id: ProgramId,
+    exit_code: u32,
+    output: &[u8],
+    shard_count: u32,
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(PROGRAM_PROOF_HEADER_LEN + output.len() + 4);
+    out.extend_from_slice(&PROGRAM_PROOF_MAGIC);
+    out.extend_from_slice(&PROGRAM_PROOF_VERSION.to_le_bytes());
+    out.push(SC::ID as u8);
+    out.push(0);
+    out.extend_from_slice(&program_id.0);
+    out.extend_from_slice(&exit_code.to_le_bytes());
+    let len = u32::try_from(output.len()).expect("outputs are below 2^24 bytes");
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(output);
+    out.extend_from_slice(&shard_count.to_le_bytes());
+    out
+}
+
+/// The encoding of one shard: length, then the machine proof.
+///
+/// # Panics
+///
+/// If the machine proof is 4 GiB or larger (they are a few MiB).
+pub fn encode_shard<SC: MachineConfig>(shard: &MachineProof<SC>) -> Vec<u8> {
+    let body = shard.to_bytes();
+    let len = u32::try_from(body.len()).expect("a shard proof is below 4 GiB");
+    let mut out = Vec::with_capacity(4 + body.len());
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(&body);
+    out
 }
 
 impl<SC: MachineConfig> Proof<SC> {
     /// Encode in the versioned format (see the module docs).
     pub fn to_bytes(&self) -> Vec<u8> {
-        let machine = self.machine.to_bytes();
-        let mut out =
-            Vec::with_capacity(PROGRAM_PROOF_HEADER_LEN + self.output.len() + machine.len());
-        out.extend_from_slice(&PROGRAM_PROOF_MAGIC);
-        out.extend_from_slice(&PROGRAM_PROOF_VERSION.to_le_bytes());
-        out.push(SC::ID as u8);
-        out.push(0);
-        out.extend_from_slice(&self.program_id.0);
-        out.extend_from_slice(&self.exit_code.to_le_bytes());
-        // The prover refuses outputs of 2^24 bytes or more, so the length fits.
-        out.extend_from_slice(&(self.output.len() as u32).to_le_bytes());
-        out.extend_from_slice(&self.output);
-        out.extend_from_slice(&machine);
+        let count = u32::try_from(self.shards.len()).expect("fewer than 2^32 shards");
+        let mut out = encode_header::<SC>(self.program_id, self.exit_code, &self.output, count);
+        for shard in &self.shards {
+            out.extend_from_slice(&encode_shard(shard));
+        }
         out
     }
 
@@ -107,9 +145,48 @@ impl<SC: MachineConfig> Proof<SC> {
                 rest.len()
             ));
         }
-        let (output, machine) = rest.split_at(output_len);
-        let machine = MachineProof::<SC>::from_bytes(machine)
-            .map_err(|e| ZkvmError::Decode(format!("machine proof: {e}")))?;
-        Ok(Proof { program_id: ProgramId(program_id), exit_code, output: output.to_vec(), machine })
+        let (output, mut rest) = rest.split_at(output_len);
+        let take_u32 = |rest: &mut &[u8], what: &str| -> Result<u32, ZkvmError> {
+            if rest.len() < 4 {
+                return Err(ZkvmError::Decode(format!(
+                    "{what}: expected 4 bytes, got {} before the end",
+                    rest.len()
+                )));
+            }
+            let (head, tail) = rest.split_at(4);
+            *rest = tail;
+            Ok(u32::from_le_bytes([head[0], head[1], head[2], head[3]]))
+        };
+        let count = take_u32(&mut rest, "shard count")?;
+        if count == 0 {
+            return bad("shard count: expected at least 1, got 0".into());
+        }
+        // Each shard takes at least its 4-byte length: bounds the allocation.
+        if count as usize > rest.len() / 4 {
+            return bad(format!(
+                "shard count {count} does not fit in the {} bytes left",
+                rest.len()
+            ));
+        }
+        let mut shards = Vec::with_capacity(count as usize);
+        for index in 0..count {
+            let len = take_u32(&mut rest, &format!("shard {index} length"))? as usize;
+            if rest.len() < len {
+                return bad(format!(
+                    "shard {index}: expected {len} bytes, got {} before the end",
+                    rest.len()
+                ));
+            }
+            let (body, tail) = rest.split_at(len);
+            rest = tail;
+            shards.push(
+                MachineProof::<SC>::from_bytes(body)
+                    .map_err(|e| ZkvmError::Decode(format!("shard {index}: {e}")))?,
+            );
+        }
+        if !rest.is_empty() {
+            return bad(format!("{} trailing bytes after the last shard", rest.len()));
+        }
+        Ok(Proof { program_id: ProgramId(program_id), exit_code, output: output.to_vec(), shards })
     }
 }

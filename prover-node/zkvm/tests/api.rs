@@ -97,7 +97,14 @@ impl Fixture {
         input: &[u8],
         forge: impl FnOnce(&mut zkvm_machine::MachineTraces<Val>),
     ) -> Proof<DefaultConfig> {
-        self.prover.prove_with_trace_hook(input, forge).expect("a forged trace still proves")
+        let mut forge = Some(forge);
+        let hook = |shard: usize, traces: &mut zkvm_machine::MachineTraces<Val>| {
+            assert_eq!(shard, 0, "these programs prove in one shard");
+            (forge.take().expect("one shard"))(traces);
+        };
+        self.prover
+            .prove_with_trace_hook(input, ProveOptions::default(), hook)
+            .expect("a forged trace still proves")
     }
 }
 
@@ -142,7 +149,11 @@ fn assert_rejected(result: Result<zkvm::PublicValues, ZkvmError>) -> ZkvmError {
 /// a later check of the claims beside the proof.
 fn assert_stark_rejected(result: Result<zkvm::PublicValues, ZkvmError>) {
     let e = assert_rejected(result);
-    assert!(matches!(e, ZkvmError::Stark(_)), "expected a STARK rejection, got: {e}");
+    let stark = match &e {
+        ZkvmError::Shard { source, .. } => matches!(**source, ZkvmError::Stark(_)),
+        _ => false,
+    };
+    assert!(stark, "expected a STARK rejection, got: {e}");
 }
 
 #[test]
@@ -165,7 +176,8 @@ fn honest_proof_verifies_with_public_values() {
     assert_eq!(pv.input_len as usize, INPUT.len());
     // The program reads all of its input: the digest is the whole input's.
     assert_eq!(pv.input_read as usize, INPUT.len());
-    assert_eq!(pv.input_digest, input_digest(INPUT).unwrap());
+    assert_eq!(pv.input_slices.len(), 1);
+    assert_eq!(pv.input_slices[0].digest, input_digest(INPUT).unwrap());
     pv.check_input(INPUT).expect("the proven input is INPUT");
     // The serialized proof round-trips and still verifies.
     let bytes = proof.to_bytes();
@@ -178,7 +190,7 @@ fn empty_input_and_no_io_programs_verify() {
     let fx = Fixture::new(&echo_sum());
     let pv = verify(fx.vk(), &fx.prove(b"")).expect("verifies");
     assert_eq!((pv.output.len(), pv.exit_code, pv.input_len, pv.input_read), (0, 0, 0, 0));
-    assert_eq!(pv.input_digest, input_digest(b"").unwrap());
+    assert_eq!(pv.input_slices[0].digest, input_digest(b"").unwrap());
 
     let fx = Fixture::new(&halt_seven());
     let pv = verify(fx.vk(), &fx.prove(b"ignored input")).expect("verifies");
@@ -188,7 +200,7 @@ fn empty_input_and_no_io_programs_verify() {
     // the bytes read, none), so an input of another length is refused and one of the same
     // length, which the program could not tell apart, is accepted.
     assert_eq!((pv.input_len, pv.input_read), (13, 0));
-    assert_eq!(pv.input_digest, input_digest(b"").unwrap());
+    assert_eq!(pv.input_slices[0].digest, input_digest(b"").unwrap());
     pv.check_input(b"ignored input").expect("input length committed");
     assert!(pv.check_input(b"other input").is_err());
     pv.check_input(b"other input!!").expect("the unread bytes are not bound");
@@ -362,14 +374,14 @@ fn swapped_public_values_are_rejected() {
     let a = fx.prove(INPUT);
     let b = fx.prove(b"another input");
     let mut forged = fx.prove(INPUT);
-    forged.machine.public_values = b.machine.public_values.clone();
+    forged.shards[0].public_values = b.shards[0].public_values.clone();
     forged.output = b.output.clone();
     forged.exit_code = b.exit_code;
     assert_stark_rejected(verify(fx.vk(), &forged));
     // One chip's only: the input sponge's.
     let mut forged = a;
-    forged.machine.public_values[chip_index::INPUT_SPONGE] =
-        b.machine.public_values[chip_index::INPUT_SPONGE].clone();
+    forged.shards[0].public_values[chip_index::INPUT_SPONGE] =
+        b.shards[0].public_values[chip_index::INPUT_SPONGE].clone();
     assert_stark_rejected(verify(fx.vk(), &forged));
 }
 

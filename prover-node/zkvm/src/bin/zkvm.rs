@@ -16,8 +16,10 @@ use zkvm::{DefaultConfig, Program, ProgramVerifyingKey, Proof, Prover, ZkvmError
                   input, and verify such a proof.\n\n\
                   A verified proof establishes: the program id (code, initial memory, entry point \
                   under the STARK configuration), the input's length and Poseidon2 digest, the \
-                  committed output bytes and the exit code. One proof holds at most 2^22 - 2 cycles \
-                  (continuations come with block proving).",
+                  committed output bytes and the exit code. The run is proven in shards (--shard-cycles, \
+                  at most 2^22 - 2 cycles each) whose public values chain: each shard starts in \
+                  the state (pc, registers, Merkle root of memory, stream cursors) the previous \
+                  one ended in.",
     after_help = "Examples:\n  \
         make guest    # builds the small programs keccak-io and fib\n  \
         zkvm prove --elf executor-guest/guest/target/riscv32im-risc0-zkvm-elf/release/keccak-io \\\n      \
@@ -43,6 +45,9 @@ enum Command {
         /// Where to write the proof.
         #[arg(long)]
         out: PathBuf,
+        /// Cycles per shard (1 to 2^22 - 2).
+        #[arg(long, default_value_t = zkvm::DEFAULT_SHARD_CYCLES)]
+        shard_cycles: u64,
     },
     /// Check a proof against the program; prints what it proves.
     Verify {
@@ -76,19 +81,25 @@ fn hex(bytes: &[u8]) -> String {
 
 fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Prove { elf, input, out } => {
+        Command::Prove { elf, input, out, shard_cycles } => {
             let program = Program::from_elf(&read(&elf)?)?;
             let input = input.as_ref().map(read).transpose()?.unwrap_or_default();
             let started = Instant::now();
             let prover = Prover::<DefaultConfig>::new(&program)?;
             let setup_s = started.elapsed().as_secs_f64();
-            let (proof, stats) = prover.prove_with_stats(&input)?;
+            let options = zkvm::ProveOptions { shard_cycles };
+            let (proof, stats) = prover.prove_with(&input, options, |s| {
+                eprintln!(
+                    "shard {:>4}: {} cycles, traces {:.2} s, prove {:.2} s",
+                    s.index, s.cycles, s.trace_s, s.prove_s
+                );
+            })?;
             let bytes = proof.to_bytes();
             std::fs::write(&out, &bytes)
                 .map_err(|source| CliError::Io { path: out.clone(), source })?;
             let cells = stats.cells();
             println!("program   {}", prover.verifying_key().program_id());
-            println!("cycles    {}", stats.cycles);
+            println!("cycles    {} in {} shard(s)", stats.cycles, stats.shards.len());
             println!(
                 "time      setup {setup_s:.2} s, emulate {:.2} s, traces {:.2} s, prove {:.2} s",
                 stats.emulate_s, stats.trace_s, stats.prove_s
@@ -120,21 +131,18 @@ fn run(cli: Cli) -> Result<(), CliError> {
             }
             println!("accepted: program {}", public.program_id);
             println!(
-                "input     {} bytes, {} read, digest of those {}",
+                "input     {} bytes, {} read ({} shard slice digests)",
                 public.input_len,
                 public.input_read,
-                hex(&words(&public.input_digest))
+                public.input_slices.len()
             );
+            println!("shards    {}", public.shards);
             println!("output    {} bytes: {}", public.output.len(), hex(&public.output));
             println!("exit code {}", public.exit_code);
             println!("verified  in {verify_ms:.1} ms");
             Ok(())
         }
     }
-}
-
-fn words(w: &[u32; 8]) -> Vec<u8> {
-    w.iter().flat_map(|x| x.to_be_bytes()).collect()
 }
 
 fn main() -> ExitCode {
