@@ -11,6 +11,7 @@ use core::mem::offset_of;
 use p3_field::PrimeCharacteristicRing;
 use p3_matrix::Matrix;
 use zkvm::{
+    ProveOptions,
     DefaultConfig, Program, ProgramVerifyingKey, Proof, Prover, ZkvmError, input_digest, verify,
 };
 use zkvm_abi::{reg, syscall};
