@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! let program = Program::from_elf(&elf)?;
-//! let prover = Prover::<DefaultConfig>::new(&program)?;        // keys: commits the ROM and image
+//! let prover = Prover::<DefaultConfig>::new(&program)?;        // keys: commits the ROM
 //! let proof = prover.prove(&input)?;                            // emulate, trace, STARK
 //! let vk = ProgramVerifyingKey::<DefaultConfig>::new(&program)?; // or prover.verifying_key()
 //! let public = verify(&vk, &proof)?;                            // PublicValues
@@ -17,7 +17,8 @@
 //! ([`input_digest`], a Poseidon2 sponge computed inside the proof over the bytes the
 //! program could read), the output bytes (committed with `COMMIT_OUTPUT`; the proof
 //! carries a digest of them and the bytes beside it), and the exit code. The run starts at
-//! the ELF's entry with the machine's initial registers and ends with `HALT`.
+//! the ELF's entry with the machine's initial registers and the ELF's memory image (the
+//! proof's memory root in is the image's) and ends with `HALT`.
 //!
 //! One proof holds one shard of at most [`MAX_CYCLES`] cycles (continuations come with
 //! block proving).
@@ -34,6 +35,7 @@ use core::fmt;
 use sha2::{Digest as _, Sha256};
 use zkvm_machine::chips::program::ProgramRom;
 use zkvm_machine::execution::{self, ExecutionRecord, chip_index, program_machine};
+use zkvm_machine::memory_root::Digest as MemoryDigest;
 use zkvm_machine::{MachineAir, MachineTraces};
 use zkvm_stark::{Keys, MachineProof, ProvingKey, Val, VerifyingKey};
 
@@ -125,8 +127,9 @@ pub use proof::{PROGRAM_PROOF_HEADER_LEN, PROGRAM_PROOF_MAGIC, PROGRAM_PROOF_VER
 pub const MAX_CYCLES: u64 = (1 << 22) - 2;
 
 /// The identity of a program under a configuration: SHA-256 of the configuration id, the
-/// entry point, the code and image spans, and the STARK commitment to the preprocessed
-/// columns (program ROM, memory image, byte table, initial registers).
+/// entry point, the code and image spans, the image's memory root (the initial memory is
+/// no preprocessed column), and the STARK commitment to the preprocessed columns (program
+/// ROM, byte table).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ProgramId(pub [u8; 32]);
 
@@ -179,6 +182,8 @@ pub struct ProgramVerifyingKey<SC: ZkvmConfig> {
     config: SC,
     vk: VerifyingKey<SC, MachineAir>,
     rom: ProgramRom,
+    /// The memory root a run starts from: the ELF's image's.
+    image_root: MemoryDigest,
     program_id: ProgramId,
 }
 
@@ -200,7 +205,11 @@ impl<SC: ZkvmConfig> ProgramVerifyingKey<SC> {
     }
 }
 
-fn program_id<SC: ZkvmConfig>(rom: &ProgramRom, vk: &VerifyingKey<SC, MachineAir>) -> ProgramId {
+fn program_id<SC: ZkvmConfig>(
+    rom: &ProgramRom,
+    image_root: &MemoryDigest,
+    vk: &VerifyingKey<SC, MachineAir>,
+) -> ProgramId {
     let mut h = Sha256::new();
     h.update(b"zkvm program id v1");
     h.update([SC::ID as u8]);
@@ -209,6 +218,9 @@ fn program_id<SC: ZkvmConfig>(rom: &ProgramRom, vk: &VerifyingKey<SC, MachineAir
     h.update((rom.instructions.len() as u64).to_le_bytes());
     h.update(rom.memory.start.to_le_bytes());
     h.update((rom.memory.words.len() as u64).to_le_bytes());
+    for element in image_root {
+        h.update(element.to_le_bytes());
+    }
     // The commitment holds field elements and vectors only: it always serializes.
     let commitment = vk
         .common()
@@ -227,8 +239,10 @@ fn setup_program<SC: ZkvmConfig>(
 ) -> Result<(ProvingKey<SC, MachineAir>, ProgramVerifyingKey<SC>), ZkvmError> {
     let config = SC::build();
     let (pk, vk) = config.setup_machine(program_machine(program.rom.clone()))?;
-    let program_id = program_id(&program.rom, &vk);
-    Ok((pk, ProgramVerifyingKey { config, vk, rom: program.rom.clone(), program_id }))
+    let image_root = execution::image_memory(&program.rom.memory).root();
+    let program_id = program_id(&program.rom, &image_root, &vk);
+    let rom = program.rom.clone();
+    Ok((pk, ProgramVerifyingKey { config, vk, rom, image_root, program_id }))
 }
 
 /// Figures of one proof.
@@ -262,7 +276,7 @@ pub struct Prover<SC: ZkvmConfig = DefaultConfig> {
 }
 
 impl<SC: ZkvmConfig> Prover<SC> {
-    /// The keys of `program`: commits its ROM, image and the fixed tables.
+    /// The keys of `program`: commits its ROM and the fixed tables, and hashes the image's memory root into the program id.
     ///
     /// # Errors
     ///
@@ -343,7 +357,8 @@ impl<SC: ZkvmConfig> Prover<SC> {
         stats.emulate_s = started.elapsed().as_secs_f64();
 
         let started = std::time::Instant::now();
-        let mut traces = record.generate_traces::<Val>(&self.program.rom);
+        let mut memory = execution::image_memory(&self.program.rom.memory);
+        let mut traces = record.generate_traces::<Val>(&self.program.rom, &mut memory);
         hook(&mut traces);
         stats.trace_s = started.elapsed().as_secs_f64();
         stats.traces = self
@@ -455,6 +470,8 @@ pub fn prove(program: &Program, input: &[u8]) -> Result<Proof<DefaultConfig>, Zk
 ///    is the proven one.
 /// 4. The IO chips agree on the input's length; the output beside the proof has the
 ///    proven length and digest.
+/// 5. The run starts from the program's memory image: the Merkle chip's `root_in` is the
+///    image's root.
 ///
 /// # Errors
 ///
@@ -487,6 +504,7 @@ pub fn verify<SC: ZkvmConfig>(
     if zkvm_machine::io_digest::io_digest(&proof.output).ok() != Some(io.output_digest) {
         return Err(ZkvmError::OutputMismatch { reason: "digest" });
     }
+    execution::memory_outcome(pvs, &vk.image_root)?;
     Ok(PublicValues {
         program_id: vk.program_id,
         input_len: io.input_len,
