@@ -72,8 +72,7 @@ fn fib_rejects_input_that_is_not_four_bytes() {
 }
 
 /// Code bytes (executable segments) and image span in words: every word from the first to
-/// the last word holding a non-zero initial byte of any segment, the rows the prover's
-/// image table gets.
+/// the last word holding a non-zero initial byte of any segment.
 fn sizes(elf: &[u8]) -> (u32, u32) {
     let image = parse_elf(elf).expect("the ELF parses");
     let code = image.segments.iter().filter(|s| s.executable).map(|s| s.mem_size).sum();

@@ -18,9 +18,9 @@
 //!   messages).
 //! * [`io_digest`]: the digest of the input and output streams (Poseidon2 sponge), which
 //!   the stream sponge chips (`chips::io_sponge`) compute in-circuit.
-//! * [`memory_root`]: the Poseidon2 Merkle root of a memory state (registers and RAM in
-//!   pages of 256 words), natively: the specification the continuation boundary chips
-//!   will match.
+//! * [`memory_root`]: the Poseidon2 Merkle root of a memory state (the RAM in pages of 256
+//!   words), natively: the specification the continuation boundary chips (`chips::page`,
+//!   `chips::merkle`) match, and a shard's incremental update of it.
 //! * [`machine`]: the [`MachineAir`] enum and whole-machine trace generation.
 //! * [`execution`]: the machine of one program (CPU, program ROM, registers, ALU chips,
 //!   byte table) and its trace generation from an emulator run.

@@ -450,3 +450,21 @@ fn high_security_configuration_proves_and_verifies() {
     assert!(matches!(Proof::<DefaultConfig>::from_bytes(&bytes), Err(ZkvmError::Decode(_))));
     println!("128-bit proof: {} bytes; {}", bytes.len(), prover.verifying_key().security(16));
 }
+
+#[test]
+fn proof_from_another_initial_memory_is_rejected() {
+    // A valid proof of the same run from the image plus one word the program never reads:
+    // the STARK accepts it (the shard is consistent with its own `root_in`), the check of
+    // `root_in` against the image's root does not.
+    use zkvm_machine::execution::{self, ExecutionRecord, OutcomeError};
+    let elf = echo_sum();
+    let fx = Fixture::new(&elf);
+    let program = Program::from_elf(&elf).unwrap();
+    let (record, _) = ExecutionRecord::from_run(&elf, INPUT.to_vec()).unwrap();
+    let mut memory = execution::image_memory(&program.rom().memory);
+    memory.set_word(0x7000_0000 >> 2, 42).unwrap();
+    let forged = record.generate_traces::<Val>(program.rom(), &mut memory);
+    let proof = fx.prove_forged(INPUT, |t| *t = forged);
+    let e = assert_rejected(verify(fx.vk(), &proof));
+    assert!(matches!(e, ZkvmError::Outcome(OutcomeError::MemoryRootIn { .. })), "{e}");
+}

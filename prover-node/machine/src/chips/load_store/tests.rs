@@ -511,7 +511,7 @@ fn indirect_store(target: u32) -> Vec<u8> {
 /// the emulator runs `indirect_store(HONEST_TARGET)` and its record is moved to `target`
 /// (the loaded pointer and the store's and the reload's `rs1`), then every trace is
 /// generated from it against `target`'s ROM and image, so all chips agree (CPU, `ADD`,
-/// load/store, RAM boundary, image table, byte table).
+/// load/store, RAM boundary, page and Merkle chips, byte table).
 fn forged_store_run(target: u32) -> Run {
     let mut run = run(&indirect_store(HONEST_TARGET));
     for event in &mut run.record.cpu {

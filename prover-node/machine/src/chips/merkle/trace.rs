@@ -10,7 +10,7 @@ use super::columns::{MerkleCols, MerklePublicValues, NUM_MERKLE_COLS, NUM_MERKLE
 use crate::chips::io_sponge::{NUM_PERMUTATION_COLS, PermutationCols, permutation_output};
 use crate::chips::padded_height;
 use crate::chips::page::permutation_rows;
-use crate::memory_root::{DIGEST_ELEMS, Digest, NodeUpdate, TREE_DEPTH, WIDTH};
+use crate::memory_root::{DIGEST_ELEMS, Digest, NodeUpdate, WIDTH};
 
 /// The Merkle chip's trace and public values ([`MerklePublicValues`]) for `nodes`, one row
 /// each in that order (a shard's are [`crate::memory_root::MemoryUpdate::nodes`]: the root
@@ -67,6 +67,5 @@ pub fn generate_trace<F: PrimeField64>(nodes: &[NodeUpdate]) -> (RowMajorMatrix<
     let pv: &mut MerklePublicValues<F> = public_values.as_mut_slice().borrow_mut();
     pv.root_in = root(&first.perm_in);
     pv.root_out = root(&first.perm_out);
-    debug_assert!(nodes[0].level != TREE_DEPTH || pv.root_in == nodes[0].before.map(F::from_u32));
     (RowMajorMatrix::new(values, NUM_MERKLE_COLS), public_values)
 }

@@ -136,6 +136,25 @@ fn forged_untouched_word_is_rejected_by_the_page_hash() {
 }
 
 #[test]
+#[cfg_attr(
+    debug_assertions,
+    ignore = "run with --release: the debug constraint checker panics first"
+)]
+fn image_word_claimed_as_zero_is_rejected() {
+    // The image word at `DATA + 8` (never accessed with one round) claimed to be 0 in and
+    // out, consistently on `MEMORY` and `PAGE_WORD`: the data page's digest is no longer
+    // the leaf of `root_in`.
+    let mut run = run(&memory_program(1));
+    let mut boundary = Boundary::of(&run);
+    let word = (DATA + 8) >> 2;
+    assert_ne!(run.rom.memory.get(word), 0);
+    assert_eq!(boundary.rows[boundary.row_of(word)].final_ts, 0);
+    boundary.set_word(word, 0, 0);
+    boundary.install(&mut run);
+    assert_unbalanced(prove_and_verify(&run.rom, &run.traces, &run.public_values));
+}
+
+#[test]
 #[cfg_attr(debug_assertions, ignore = "slow in debug builds; run with --release")]
 fn forged_untouched_word_with_its_tree_is_caught_by_root_in() {
     // The same forgery with the whole tree rehashed over it: the proof is a valid proof of
