@@ -34,10 +34,10 @@ use core::fmt;
 
 use sha2::{Digest as _, Sha256};
 use zkvm_machine::chips::program::ProgramRom;
+pub use zkvm_machine::execution::StreamSlice;
 use zkvm_machine::execution::{
     self, ExecutionRecord, ShardPublicValues, ShardStart, program_machine,
 };
-pub use zkvm_machine::execution::StreamSlice;
 use zkvm_machine::memory_root::Digest;
 use zkvm_machine::{MachineAir, MachineTraces};
 use zkvm_stark::{Keys, MachineProof, ProvingKey, Val, VerifyingKey};
@@ -573,9 +573,9 @@ impl PublicValues {
     pub fn check_input(&self, input: &[u8]) -> Result<(), ZkvmError> {
         let slice_matches = |s: &StreamSlice| {
             let end = s.start as usize + s.len as usize;
-            input.get(s.start as usize..end).is_some_and(|bytes| {
-                input_digest(bytes).is_ok_and(|d| d == s.digest)
-            })
+            input
+                .get(s.start as usize..end)
+                .is_some_and(|bytes| input_digest(bytes).is_ok_and(|d| d == s.digest))
         };
         if input.len() as u64 == u64::from(self.input_len)
             && self.input_slices.iter().all(slice_matches)
@@ -585,7 +585,6 @@ impl PublicValues {
         Err(ZkvmError::InputMismatch { got_len: u64::from(self.input_len) })
     }
 }
-
 
 /// The digest a proof commits to for an input (or output) stream: a Poseidon2 sponge over
 /// KoalaBear (see `zkvm_machine::io_digest`).
@@ -643,7 +642,8 @@ pub fn verify<SC: ZkvmConfig>(
     let mut input_slices = Vec::with_capacity(proof.shards.len());
     let mut exit_code = 0;
     for (k, shard) in proof.shards.iter().enumerate() {
-        let in_shard = |e: ZkvmError| ZkvmError::Shard { shard: k, source: alloc::boxed::Box::new(e) };
+        let in_shard =
+            |e: ZkvmError| ZkvmError::Shard { shard: k, source: alloc::boxed::Box::new(e) };
         let chain = |reason: &'static str| ZkvmError::Chain { shard: k, reason };
         let pvs = &shard.public_values;
         for (chip, air) in vk.vk.airs().iter().enumerate() {
@@ -654,8 +654,7 @@ pub fn verify<SC: ZkvmConfig>(
             }
         }
         vk.config.verify_machine(&vk.vk, shard).map_err(|e| in_shard(e.into()))?;
-        let public =
-            ShardPublicValues::from_public_values(pvs).map_err(|e| in_shard(e.into()))?;
+        let public = ShardPublicValues::from_public_values(pvs).map_err(|e| in_shard(e.into()))?;
         public.check_streams().map_err(|e| in_shard(e.into()))?;
         // Memory: shard 0 starts from the program's image, shard k from shard k − 1's end.
         let memory =

@@ -11,8 +11,8 @@ use core::mem::offset_of;
 use p3_field::PrimeCharacteristicRing;
 use p3_matrix::Matrix;
 use zkvm::{
-    ProveOptions,
-    DefaultConfig, Program, ProgramVerifyingKey, Proof, Prover, ZkvmError, input_digest, verify,
+    DefaultConfig, Program, ProgramVerifyingKey, Proof, ProveOptions, Prover, ZkvmError,
+    input_digest, verify,
 };
 use zkvm_abi::{reg, syscall};
 use zkvm_emulator::Opcode::*;
@@ -21,7 +21,7 @@ use zkvm_machine::chips::cpu::CpuCols;
 use zkvm_machine::chips::load_store::LoadStoreCols;
 use zkvm_machine::chips::load_store::opcodes::{LB, LBU};
 use zkvm_machine::chips::memory::{RegisterFinalCols, RegistersPublicValues};
-use zkvm_machine::execution::{OutcomeError, chip_index};
+use zkvm_machine::execution::chip_index;
 use zkvm_stark::Val;
 
 const X8: u8 = 8;
@@ -315,11 +315,8 @@ fn changed_initial_register_is_rejected() {
     });
     let e = assert_rejected(verify(fx.vk(), &proof));
     assert!(
-        matches!(
-            e,
-            ZkvmError::Outcome(OutcomeError::StartRegister { register: 25, expected: 0, got: 5 })
-        ),
-        "{e}"
+        matches!(e, ZkvmError::Chain { shard: 0, .. }),
+        "a first shard that does not start with the ABI's registers: {e}"
     );
 }
 
@@ -466,5 +463,142 @@ fn proof_from_another_initial_memory_is_rejected() {
     let forged = record.generate_traces::<Val>(program.rom(), &mut memory);
     let proof = fx.prove_forged(INPUT, |t| *t = forged);
     let e = assert_rejected(verify(fx.vk(), &proof));
-    assert!(matches!(e, ZkvmError::Outcome(OutcomeError::MemoryRootIn { .. })), "{e}");
+    assert!(
+        matches!(&e, ZkvmError::Shard { shard: 0, source }
+            if matches!(**source, ZkvmError::Outcome(OutcomeError::MemoryRootIn { .. }))),
+        "{e}"
+    );
+}
+
+/// `echo_sum` on [`INPUT`] (~280 cycles) cut into shards of 64 cycles.
+fn sharded_proof(fx: &Fixture, input: &[u8]) -> Proof<DefaultConfig> {
+    let options = ProveOptions { shard_cycles: 64 };
+    let (proof, stats) = fx.prover.prove_with(input, options, |_| {}).expect("proves");
+    assert_eq!(stats.shards.len(), proof.shards.len());
+    proof
+}
+
+#[test]
+fn a_run_in_shards_chains_and_verifies() {
+    let fx = Fixture::new(&echo_sum());
+    let proof = sharded_proof(&fx, INPUT);
+    assert!(proof.shards.len() >= 4, "{} shards", proof.shards.len());
+    let pv = verify(fx.vk(), &proof).expect("an honest sharded proof verifies");
+    assert_eq!(pv.shards, proof.shards.len());
+    assert_eq!((pv.output.as_slice(), pv.exit_code), (INPUT, byte_sum(INPUT)));
+    // The input is read in shard 0: one slice per shard, the later ones empty.
+    assert_eq!(pv.input_slices.len(), proof.shards.len());
+    assert_eq!(pv.input_read as usize, INPUT.len());
+    pv.check_input(INPUT).expect("the proven input");
+    assert!(pv.check_input(b"the quick brown fox jumps over the lazy cat").is_err());
+    // The same public values as the one-shard proof, except the shard count and slices.
+    let whole = verify(fx.vk(), &fx.prove(INPUT)).expect("verifies");
+    assert_eq!(
+        (whole.output, whole.exit_code, whole.input_len),
+        (pv.output, pv.exit_code, pv.input_len)
+    );
+    // The encoding round-trips.
+    let decoded = Proof::<DefaultConfig>::from_bytes(&proof.to_bytes()).expect("decodes");
+    assert_eq!(decoded.shards.len(), proof.shards.len());
+    verify(fx.vk(), &decoded).expect("verifies after decoding");
+}
+
+fn chain_error(result: Result<zkvm::PublicValues, ZkvmError>) -> (usize, &'static str) {
+    match assert_rejected(result) {
+        ZkvmError::Chain { shard, reason } => (shard, reason),
+        // The memory link is checked first: a shard whose root in is not the previous
+        // shard's root out (or the image's, for shard 0).
+        ZkvmError::Shard { shard, source }
+            if matches!(
+                *source,
+                ZkvmError::Outcome(zkvm_machine::execution::OutcomeError::MemoryRootIn { .. })
+            ) =>
+        {
+            (shard, "memory root in")
+        }
+        e => panic!("expected a broken chain, got: {e}"),
+    }
+}
+
+#[test]
+fn dropped_reordered_repeated_or_foreign_shards_are_rejected() {
+    let fx = Fixture::new(&echo_sum());
+    let honest = || sharded_proof(&fx, INPUT);
+    let n = honest().shards.len();
+
+    // A middle shard dropped: the next one does not start where the one before ended.
+    let mut p = honest();
+    p.shards.remove(2);
+    assert_eq!(
+        chain_error(verify(fx.vk(), &p)),
+        (2, "does not start where the previous shard ended")
+    );
+    // The last shard dropped: the run never halts.
+    let mut p = honest();
+    p.shards.pop();
+    assert_eq!(chain_error(verify(fx.vk(), &p)), (n - 2, "the last shard does not halt"));
+    // The first shard dropped: the run does not start at the entry.
+    let mut p = honest();
+    p.shards.remove(0);
+    assert_eq!(chain_error(verify(fx.vk(), &p)).0, 0);
+    // Two shards swapped.
+    let mut p = honest();
+    p.shards.swap(1, 2);
+    assert_eq!(chain_error(verify(fx.vk(), &p)).0, 1);
+    // A shard repeated.
+    let mut p = honest();
+    let again = honest().shards.remove(1);
+    p.shards.insert(2, again);
+    assert_eq!(chain_error(verify(fx.vk(), &p)).0, 2);
+    // A shard of a run on another input (same program, same cut): its state in is that
+    // run's, not this one's.
+    let other = sharded_proof(&fx, b"THE QUICK BROWN FOX JUMPS OVER THE LAZY DOG");
+    let mut p = honest();
+    let foreign = other.shards.into_iter().nth(1).expect("a second shard");
+    p.shards[1] = foreign;
+    assert_eq!(chain_error(verify(fx.vk(), &p)).0, 1);
+    // No shard at all.
+    let mut p = honest();
+    p.shards.clear();
+    assert_eq!(chain_error(verify(fx.vk(), &p)), (0, "the proof has no shard"));
+    // The claimed output or exit code of the whole run changed.
+    let mut p = honest();
+    p.exit_code += 1;
+    assert!(matches!(assert_rejected(verify(fx.vk(), &p)), ZkvmError::ExitCodeMismatch { .. }));
+    let mut p = honest();
+    p.output.push(0);
+    assert!(matches!(assert_rejected(verify(fx.vk(), &p)), ZkvmError::OutputMismatch { .. }));
+}
+
+#[test]
+fn a_forged_trace_in_a_later_shard_is_rejected() {
+    // A malicious prover changes one register write in shard 2 only: that shard's STARK
+    // rejects it, and the error names the shard.
+    let fx = Fixture::new(&echo_sum());
+    let options = ProveOptions { shard_cycles: 64 };
+    let proof = fx
+        .prover
+        .prove_with_trace_hook(INPUT, options, |shard, t| {
+            if shard == 2 {
+                let col = offset_of!(CpuCols<u8>, a);
+                let v = t.traces[chip_index::CPU].get(5, col).expect("a cell");
+                set(t, chip_index::CPU, 5, col, v + Val::ONE);
+            }
+        })
+        .expect("a forged trace still proves");
+    match assert_rejected(verify(fx.vk(), &proof)) {
+        ZkvmError::Shard { shard: 2, source } => {
+            assert!(matches!(*source, ZkvmError::Stark(_)), "{source}")
+        }
+        e => panic!("expected shard 2's STARK to reject, got: {e}"),
+    }
+}
+
+#[test]
+fn shard_sizes_outside_the_limit_are_refused() {
+    let fx = Fixture::new(&echo_sum());
+    for shard_cycles in [0, zkvm::MAX_CYCLES + 1] {
+        let e = fx.prover.prove_with(INPUT, ProveOptions { shard_cycles }, |_| {});
+        assert!(matches!(e, Err(ZkvmError::ShardCycles { .. })), "{shard_cycles}");
+    }
 }
