@@ -13,7 +13,7 @@ GUEST_DIR := executor-guest/guest
 GUEST_TOOLCHAIN := $(shell sed -n 's/^channel *= *"\(.*\)"/\1/p' $(GUEST_DIR)/rust-toolchain.toml)
 
 .PHONY: setup run test test-unit spec-tests bench bench-prover fmt lint clean-tools guest guest-repro \
-	anvil-fixtures
+	anvil-fixtures verifier-no-std
 
 ## setup: install everything the project needs (toolchain parts, anvil, qemu-user)
 setup:
@@ -82,6 +82,12 @@ BENCH_ARGS ?=
 bench-prover:
 	$(CARGO) bench -p zkvm-machine --features emulator,zkvm-stark/parallel --bench machine \
 		-- $(BENCH_ARGS)
+
+## verifier-no-std: build the verifier library without std for a bare-metal RISC-V target
+## (riscv32imac-unknown-none-elf: no std, alloc, atomics) to show it stays no_std
+verifier-no-std:
+	rustup target add riscv32imac-unknown-none-elf >/dev/null
+	$(CARGO) build -q -p verifier-client --no-default-features --target riscv32imac-unknown-none-elf
 
 fmt:
 	$(CARGO) fmt --all
