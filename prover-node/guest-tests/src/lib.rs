@@ -273,10 +273,20 @@ pub async fn recorded_input(block: RecordedBlock) -> BlockCase {
 
 /// [`mainnet_input`] on a fresh tokio runtime, for synchronous callers.
 pub fn mainnet_input_blocking(number: u64) -> BlockCase {
+    recorded_input_blocking(RecordedBlock {
+        chain_id: 1,
+        number,
+        fork: None,
+        dir: "fixtures/mainnet-rpc",
+    })
+}
+
+/// [`recorded_input`] on a fresh tokio runtime, for synchronous callers.
+pub fn recorded_input_blocking(block: RecordedBlock) -> BlockCase {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("tokio runtime")
-        .block_on(mainnet_input(number))
+        .block_on(recorded_input(block))
 }

@@ -18,7 +18,7 @@ use witness_builder::{
 /// With --record FILE it also writes every answer the build needed, in the fixture format of
 /// fixtures/mainnet-rpc/, so that `rpc-replay` can serve the same build offline. A recording
 /// client sends only what the replay server can answer (no debug_executionWitness: the build
-/// takes the eth_getProof path). FILE must be named <chain id>-<block>.json.gz.
+/// takes the eth_getProof path). FILE must be named CHAINID-BLOCK.json.gz (31337-2.json.gz).
 ///
 /// Examples:
 ///   build-witness --rpc http://127.0.0.1:8545 --number 19426587 --out block.bin
