@@ -12,7 +12,8 @@ export ANVIL_BIN := $(ANVIL)
 GUEST_DIR := executor-guest/guest
 GUEST_TOOLCHAIN := $(shell sed -n 's/^channel *= *"\(.*\)"/\1/p' $(GUEST_DIR)/rust-toolchain.toml)
 
-.PHONY: setup run test test-unit spec-tests bench bench-prover fmt lint clean-tools guest guest-repro
+.PHONY: setup run test test-unit spec-tests bench bench-prover fmt lint clean-tools guest guest-repro \
+	anvil-fixtures verifier-no-std
 
 ## setup: install everything the project needs (toolchain parts, anvil, qemu-user)
 setup:
@@ -47,6 +48,14 @@ spec-tests:
 		mkdir -p "$(SUITE_DIR)" && tar -xzf "$(SUITE_TAR)" -C "$(SUITE_DIR)"; fi
 	$(CARGO) run --release -q -p spec-tests -- run "$(SUITE_DIR)/BlockchainTests" --json "$(SUITE_DIR)/report.json"
 
+## anvil-fixtures: regenerate fixtures/anvil-rpc/ (the small recorded anvil blocks 2, 4, 5;
+## the default small block is 31337-2) from a fresh anvil with a fixed genesis timestamp and
+## the dev keys: deterministic, so the files only change when anvil or the builder does
+## (the test without ZKEC_BLESS_FIXTURES=1 checks that a fresh recording equals the files)
+anvil-fixtures: setup
+	ZKEC_BLESS_FIXTURES=1 $(CARGO) test --release -q -p witness-builder --test anvil_fixture \
+		-- fixtures_regenerate_identically
+
 ## guest: build the RISC-V guest ELFs (reproducibly) and check their sha256s against
 ## PROGRAM_ID (block validator) and PROGRAM_IDS (small programs keccak-io, fib)
 guest:
@@ -73,6 +82,12 @@ BENCH_ARGS ?=
 bench-prover:
 	$(CARGO) bench -p zkvm-machine --features emulator,zkvm-stark/parallel --bench machine \
 		-- $(BENCH_ARGS)
+
+## verifier-no-std: build the verifier library without std for a bare-metal RISC-V target
+## (riscv32imac-unknown-none-elf: no std, alloc, atomics) to show it stays no_std
+verifier-no-std:
+	rustup target add riscv32imac-unknown-none-elf >/dev/null
+	$(CARGO) build -q -p verifier-client --no-default-features --target riscv32imac-unknown-none-elf
 
 fmt:
 	$(CARGO) fmt --all

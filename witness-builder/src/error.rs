@@ -157,6 +157,15 @@ pub enum WitnessError {
         /// What went wrong.
         detail: String,
     },
+    /// In recording mode, an answer could not be keyed for the fixture format (e.g. a block
+    /// tag such as `latest` instead of a number).
+    #[error("cannot record the answer to {method}: {detail}")]
+    Recording {
+        /// JSON-RPC method whose answer was not recorded.
+        method: String,
+        /// Why.
+        detail: String,
+    },
     /// A local I/O operation failed (binding the replay server, reading a file).
     #[error("i/o error while {context}: {source}")]
     Io {

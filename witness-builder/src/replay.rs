@@ -1,9 +1,12 @@
-//! A JSON-RPC server that replays recorded mainnet answers, so the same [`crate::rpc::RpcClient`]
+//! A JSON-RPC server that replays recorded answers, so the same [`crate::rpc::RpcClient`]
 //! code that talks to a live archive node runs, over real HTTP on loopback, against real data.
 //!
-//! Recordings are the gzipped JSON files of `fixtures/mainnet-rpc/` (`<chain>-<block>.json.gz`),
-//! each with the keys `full_blocks`, `proofs`, `transaction_count`, `balance`, `code` and
-//! `storage`, every one a list of `[request, response]` pairs (see the fixtures' README).
+//! Recordings are the gzipped JSON files of `fixtures/mainnet-rpc/` (mainnet) and
+//! `fixtures/anvil-rpc/` (an anvil dev chain, written by [`crate::record`]), named
+//! `<chain>-<block>.json.gz`, each with the keys `full_blocks`, `proofs`,
+//! `transaction_count`, `balance`, `code` and `storage`, every one a list of
+//! `[request, response]` pairs (see the fixtures' README). The chain id `eth_chainId`
+//! answers is the one of the file names (files of different chains are not mixed).
 //!
 //! Answering a request:
 //!
@@ -441,6 +444,46 @@ pub fn fixture_files_in(dir: &Path) -> Result<Vec<PathBuf>> {
     files.sort();
     Ok(files)
 }
+
+/// A block whose RPC answers are recorded in the repository's `fixtures/`, with what it
+/// takes to build its witness from them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordedBlock {
+    /// The chain id (also the prefix of the file name).
+    pub chain_id: u64,
+    /// The block number.
+    pub number: u64,
+    /// The newest fork, active from genesis, for a chain other than mainnet (the `--fork`
+    /// of `build-witness`); `None` for mainnet.
+    pub fork: Option<&'static str>,
+    /// The folder of the recording, relative to the repository root.
+    pub dir: &'static str,
+}
+
+impl RecordedBlock {
+    /// The recording's file, `<repo>/<dir>/<chain id>-<number>.json.gz`.
+    pub fn file(&self, repo: &Path) -> PathBuf {
+        repo.join(self.dir).join(format!("{}-{}.json.gz", self.chain_id, self.number))
+    }
+}
+
+/// The built-in small block: block 2 of an anvil dev chain (chain id 31337, every fork to
+/// BPO2 from genesis), one EIP-1559 ether transfer to a fresh address on top of an empty
+/// block 1. Recorded by `make anvil-fixtures` (see `witness-builder/tests/anvil_fixture.rs`);
+/// small enough to prove in minutes where the recorded mainnet blocks take 88M–1.2G cycles.
+pub const ANVIL_TRANSFER_BLOCK: RecordedBlock =
+    RecordedBlock { chain_id: 31337, number: 2, fork: Some("bpo2"), dir: "fixtures/anvil-rpc" };
+
+/// Block 4 of the same anvil chain: an ether transfer and a storage write (`SSTORE` plus a
+/// log) into the test contract deployed in block 3.
+pub const ANVIL_STORAGE_BLOCK: RecordedBlock =
+    RecordedBlock { chain_id: 31337, number: 4, fork: Some("bpo2"), dir: "fixtures/anvil-rpc" };
+
+/// Block 5 of the same anvil chain: empty, so only the system calls (EIP-2935 history,
+/// EIP-4788 beacon root, EIP-7002/7251 requests) and the header and state-root checks run;
+/// the smallest recorded block, for a single proof without continuations.
+pub const ANVIL_EMPTY_BLOCK: RecordedBlock =
+    RecordedBlock { chain_id: 31337, number: 5, fork: Some("bpo2"), dir: "fixtures/anvil-rpc" };
 
 /// The replay server: [`ReplayServer::start`] binds, spawns and hands back a [`ReplayHandle`].
 #[derive(Debug)]

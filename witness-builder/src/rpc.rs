@@ -29,6 +29,7 @@ use serde_json::{Value, json};
 use tokio::sync::Semaphore;
 
 use crate::error::{Result, WitnessError};
+use crate::record::Recorder;
 
 /// JSON-RPC error code for "method not found".
 pub const METHOD_NOT_FOUND: i64 = -32601;
@@ -130,6 +131,8 @@ struct Inner {
     config: RpcConfig,
     permits: Semaphore,
     next_id: AtomicU64,
+    /// Set in recording mode ([`RpcClient::recording`]).
+    recorder: Option<Recorder>,
 }
 
 /// What one attempt ended in.
@@ -165,7 +168,22 @@ impl RpcClient {
 
     /// A client for the node at `url` with the given knobs.
     pub fn with_config(url: impl Into<String>, config: RpcConfig) -> Result<Self> {
-        let url = url.into();
+        Self::build(url.into(), config, None)
+    }
+
+    /// A client in recording mode (see [`crate::record`]): it sends only the methods the
+    /// fixture format can hold, keeps every answer, and [`RpcClient::save_recording`] writes
+    /// them as a replayable fixture file.
+    pub fn recording(url: impl Into<String>, config: RpcConfig) -> Result<Self> {
+        Self::build(url.into(), config, Some(Recorder::new()))
+    }
+
+    /// The recorder, in recording mode.
+    pub fn recorder(&self) -> Option<&Recorder> {
+        self.inner.recorder.as_ref()
+    }
+
+    fn build(url: String, config: RpcConfig, recorder: Option<Recorder>) -> Result<Self> {
         let http =
             reqwest::Client::builder().timeout(config.request_timeout).build().map_err(|e| {
                 WitnessError::Transport {
@@ -176,7 +194,14 @@ impl RpcClient {
             })?;
         let permits = Semaphore::new(config.max_concurrency.max(1));
         Ok(Self {
-            inner: Arc::new(Inner { http, url, config, permits, next_id: AtomicU64::new(1) }),
+            inner: Arc::new(Inner {
+                http,
+                url,
+                config,
+                permits,
+                next_id: AtomicU64::new(1),
+                recorder,
+            }),
         })
     }
 
@@ -206,7 +231,31 @@ impl RpcClient {
     }
 
     /// Calls `method` with `params` and returns the raw JSON result (retries included).
+    ///
+    /// In recording mode a method the fixture format cannot hold fails here with
+    /// [`WitnessError::Unsupported`] (as the replay server would answer it), and every
+    /// answer is recorded.
     pub async fn call_raw(&self, method: &str, params: Value, block: Option<u64>) -> Result<Value> {
+        let Some(recorder) = &self.inner.recorder else {
+            return self.call_node(method, &params, block).await;
+        };
+        if !Recorder::is_recordable(method) {
+            return Err(WitnessError::Unsupported {
+                method: method.into(),
+                message: "not sent in recording mode: the fixture format (and so the replay \
+                          server) cannot hold its answer"
+                    .into(),
+            });
+        }
+        let value = self.call_node(method, &params, block).await?;
+        recorder
+            .record(method, &params, &value)
+            .map_err(|detail| WitnessError::Recording { method: method.into(), detail })?;
+        Ok(value)
+    }
+
+    /// Sends one call to the node, retrying transient failures.
+    async fn call_node(&self, method: &str, params: &Value, block: Option<u64>) -> Result<Value> {
         let cfg = &self.inner.config;
         let mut backoff = cfg.initial_backoff;
         let mut attempts = 0u32;
@@ -219,7 +268,7 @@ impl RpcClient {
                         attempts,
                         detail: "concurrency limiter closed".into(),
                     })?;
-                self.attempt(method, &params, block, attempts).await
+                self.attempt(method, params, block, attempts).await
             };
             match outcome {
                 Attempt::Done(v) => return Ok(v),

@@ -11,8 +11,9 @@
 //! [`small_program_elf`] returns one as a `Result` and checks it against the program id
 //! recorded in `executor-guest/guest/PROGRAM_IDS`.
 //!
-//! Inputs come from the recorded mainnet RPC answers in `fixtures/mainnet-rpc/`, through
-//! the witness builder and its replay server ([`mainnet_input`]). Runs and their figures
+//! Inputs come from the recorded RPC answers in `fixtures/mainnet-rpc/` and
+//! `fixtures/anvil-rpc/`, through the witness builder and its replay server
+//! ([`mainnet_input`], [`recorded_input`]). Runs and their figures
 //! ([`run_guest`], [`run_guest_recording`], [`PhaseSplit`]) come from
 //! `prover_node::emulate`, which `execute-block --emulate` uses too.
 
@@ -21,8 +22,10 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use sha2::{Digest, Sha256};
-use stateless_executor::{ChainConfig, StatelessInput, validate_block};
-use witness_builder::{ReplayServer, RpcClient, build_witness};
+use stateless_executor::{StatelessInput, validate_block};
+use witness_builder::{
+    RecordedBlock, ReplayServer, RpcClient, build_witness, builder::chain_config_for,
+};
 
 pub use prover_node::emulate::{
     CHUNK_CYCLES, GuestRun, PhaseSplit, RecordingRun, run_guest, run_guest_recording,
@@ -211,7 +214,7 @@ pub fn recorded_small_program_id(name: &str) -> Result<String, GuestElfError> {
         .ok_or(GuestElfError::NotRecorded { name: name.to_owned(), path })
 }
 
-/// A mainnet block ready for the guest: its encoded input and what the native executor
+/// A recorded block ready for the guest: its encoded input and what the native executor
 /// says about it.
 #[derive(Debug, Clone)]
 pub struct BlockCase {
@@ -234,10 +237,25 @@ pub struct BlockCase {
 /// # Panics
 /// If the fixture is missing, or the witness does not build or validate natively.
 pub async fn mainnet_input(number: u64) -> BlockCase {
-    let file = repo_root().join(format!("fixtures/mainnet-rpc/1-{number}.json.gz"));
-    let (_addr, handle) = ReplayServer::start(&[file]).await.expect("replay server");
+    let block = RecordedBlock { chain_id: 1, number, fork: None, dir: "fixtures/mainnet-rpc" };
+    recorded_input(block).await
+}
+
+/// Build the witness of a recorded block (e.g. [`witness_builder::ANVIL_TRANSFER_BLOCK`]):
+///
+/// 1. serve its folder of recordings with the replay server on 127.0.0.1,
+/// 2. build the witness with the witness builder under the block's chain rules,
+/// 3. encode it, decode it again and validate it natively.
+///
+/// # Panics
+/// If the fixture is missing, or the witness does not build or validate natively.
+pub async fn recorded_input(block: RecordedBlock) -> BlockCase {
+    let number = block.number;
+    let (_addr, handle) =
+        ReplayServer::start(&[block.file(&repo_root())]).await.expect("replay server");
     let client = RpcClient::new(handle.url()).expect("rpc client");
-    let built = build_witness(&client, number, ChainConfig::mainnet())
+    let chain = chain_config_for(block.chain_id, block.fork).expect("the block's chain rules");
+    let built = build_witness(&client, number, chain)
         .await
         .unwrap_or_else(|e| panic!("block {number}: {e}"));
     handle.shutdown().await;
@@ -255,10 +273,20 @@ pub async fn mainnet_input(number: u64) -> BlockCase {
 
 /// [`mainnet_input`] on a fresh tokio runtime, for synchronous callers.
 pub fn mainnet_input_blocking(number: u64) -> BlockCase {
+    recorded_input_blocking(RecordedBlock {
+        chain_id: 1,
+        number,
+        fork: None,
+        dir: "fixtures/mainnet-rpc",
+    })
+}
+
+/// [`recorded_input`] on a fresh tokio runtime, for synchronous callers.
+pub fn recorded_input_blocking(block: RecordedBlock) -> BlockCase {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .expect("tokio runtime")
-        .block_on(mainnet_input(number))
+        .block_on(recorded_input(block))
 }

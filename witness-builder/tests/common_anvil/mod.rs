@@ -65,10 +65,16 @@ impl Anvil {
     /// answers `eth_chainId`. Blocks are then mined only by [`Anvil::mine`], each
     /// [`BLOCK_INTERVAL`] seconds after its parent.
     pub async fn start(fork: &str) -> Anvil {
+        Self::start_with(fork, &[]).await
+    }
+
+    /// [`Anvil::start`] with more command-line arguments (e.g. `--timestamp` for a
+    /// reproducible genesis).
+    pub async fn start_with(fork: &str, extra_args: &[&str]) -> Anvil {
         let bin = anvil_bin();
         let mut last_failure = String::new();
         for _ in 0..START_ATTEMPTS {
-            match Self::try_start(&bin, fork).await {
+            match Self::try_start(&bin, fork, extra_args).await {
                 Ok(anvil) => {
                     anvil.rpc("anvil_setBlockTimestampInterval", json!([BLOCK_INTERVAL])).await;
                     return anvil;
@@ -79,7 +85,7 @@ impl Anvil {
         panic!("anvil did not start after {START_ATTEMPTS} attempts: {last_failure}");
     }
 
-    async fn try_start(bin: &PathBuf, fork: &str) -> Result<Anvil, String> {
+    async fn try_start(bin: &PathBuf, fork: &str, extra_args: &[&str]) -> Result<Anvil, String> {
         let port = free_port();
         let log = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
             .join(format!("anvil-{}-{port}.log", std::process::id()));
@@ -88,6 +94,7 @@ impl Anvil {
         let child = Command::new(bin)
             .args(["--host", "127.0.0.1", "--port", &port.to_string()])
             .args(["--hardfork", fork, "--no-mining"])
+            .args(extra_args)
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err)

@@ -5,7 +5,8 @@
 //! checked against the native executor's commitment.
 //!
 //! `cargo run --release -p guest-tests --bin guest-figures [-- [--fast-only] BLOCK...]`
-//! (`make bench` runs it, then `emu-bench`).
+//! (`make bench` runs it, then `emu-bench`). A BLOCK is a recorded mainnet block number, a
+//! recorded anvil block `31337-N` (`fixtures/anvil-rpc/`), or `anvil` for all three of them.
 //!
 //! For each block:
 //! 1. Build the witness from the recorded RPC answers and validate it natively.
@@ -18,17 +19,43 @@
 use std::process::ExitCode;
 
 use guest_tests::{
-    CHUNK_CYCLES, GuestRun, RecordingRun, STATELESS_GUEST, guest_elf, mainnet_input_blocking,
-    program_id, run_guest, run_guest_recording,
+    CHUNK_CYCLES, GuestRun, RecordingRun, STATELESS_GUEST, guest_elf, program_id,
+    recorded_input_blocking, run_guest, run_guest_recording,
 };
 use stateless_executor::Phase;
+use witness_builder::{
+    ANVIL_EMPTY_BLOCK, ANVIL_STORAGE_BLOCK, ANVIL_TRANSFER_BLOCK, RecordedBlock,
+};
 
 /// The six recorded mainnet blocks of `fixtures/mainnet-rpc/`.
 const BLOCKS: [u64; 6] = [1_150_000, 1_920_000, 2_675_000, 4_370_000, 15_537_394, 19_426_587];
 
+/// The recorded anvil blocks.
+const ANVIL_BLOCKS: [RecordedBlock; 3] =
+    [ANVIL_TRANSFER_BLOCK, ANVIL_STORAGE_BLOCK, ANVIL_EMPTY_BLOCK];
+
+/// A recorded mainnet block.
+fn mainnet(number: u64) -> RecordedBlock {
+    RecordedBlock { chain_id: 1, number, fork: None, dir: "fixtures/mainnet-rpc" }
+}
+
+/// A command-line block: `N` (mainnet), `31337-N` (anvil) or `anvil` (all anvil blocks).
+fn parse_blocks(arg: &str) -> Option<Vec<RecordedBlock>> {
+    if arg == "anvil" {
+        return Some(ANVIL_BLOCKS.to_vec());
+    }
+    match arg.split_once('-') {
+        None => Some(vec![mainnet(arg.parse().ok()?)]),
+        Some((chain, n)) => {
+            let (chain, n) = (chain.parse::<u64>().ok()?, n.parse::<u64>().ok()?);
+            ANVIL_BLOCKS.iter().find(|b| (b.chain_id, b.number) == (chain, n)).map(|b| vec![*b])
+        }
+    }
+}
+
 /// What the table shows of one block.
 struct Row {
-    number: u64,
+    number: String,
     txs: usize,
     gas: u64,
     fast: GuestRun,
@@ -41,19 +68,25 @@ fn main() -> ExitCode {
     for arg in std::env::args().skip(1) {
         match arg.as_str() {
             "--fast-only" => fast_only = true,
-            n => blocks.push(n.parse::<u64>().expect("arguments: [--fast-only] BLOCK...")),
+            arg => blocks.extend(parse_blocks(arg).unwrap_or_else(|| {
+                panic!("arguments: [--fast-only] BLOCK... (N, 31337-N or anvil); got {arg:?}")
+            })),
         }
     }
     if blocks.is_empty() {
-        blocks = BLOCKS.to_vec();
+        blocks = BLOCKS.map(mainnet).to_vec();
     }
     let elf = guest_elf(STATELESS_GUEST);
     println!("guest ELF: {} bytes, program id {}", elf.len(), program_id(&elf));
 
     let mut rows = Vec::new();
     let mut failed = false;
-    for number in blocks {
-        let case = mainnet_input_blocking(number);
+    for block in blocks {
+        let number = match block.chain_id {
+            1 => block.number.to_string(),
+            chain => format!("{chain}-{}", block.number),
+        };
+        let case = recorded_input_blocking(block);
         let fast = run_guest(&elf, case.encoded.clone()).expect("the guest runs to HALT");
         let ok = fast.summary.exit_code == 0 && fast.summary.output == case.commitment;
         failed |= !ok;
