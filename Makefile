@@ -33,8 +33,11 @@ setup:
 		|| { echo "could not install qemu-user: run as root or install it yourself"; exit 1; }; }
 
 ## run: the main job on the built-in default (mainnet block 19426587 from recorded RPC answers)
-run: setup
-	$(CARGO) run --release -q -p prover-node --bin execute-block
+run: setup guest
+	$(CARGO) build --release -q -p prover-node --bin prove-block -p verifier-client --bin verify
+	./target/release/prove-block --out block-2.proof
+	./target/release/verify --proof block-2.proof --chain-id 31337 --fork bpo2 \
+		--elf executor-guest/guest/target/riscv32im-risc0-zkvm-elf/release/stateless-guest
 
 ## test: every test, then the full Ethereum BlockchainTests suite natively
 test: setup guest test-unit spec-tests

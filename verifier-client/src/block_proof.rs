@@ -1,79 +1,221 @@
-//! SEAM — the block proof and its verification: `verify(vk, proof) -> BlockCommitment`.
+//! The block proof, format v1, and its verification: `verify(vk, proof) -> BlockCommitment`.
 //!
-//! **To be filled in by the integrator** (issue 5), together with the block-proof format.
-//! Everything else in this crate (the header-trust check, the CLI, its tests) is written
-//! against the three items below and needs no change when they are filled in:
+//! # Format (version 1)
 //!
-//! - [`BlockVerifyingKey`]: the key of the block-validator program
-//!   (`executor-guest/guest`, program id in `executor-guest/guest/PROGRAM_ID`), from a key
-//!   file (`verify --vk FILE`: [`BlockVerifyingKey::from_bytes`]) or derived from the guest
-//!   ELF (`verify --elf FILE`: [`BlockVerifyingKey::from_elf`]; with the zkvm crate that is
-//!   `zkvm::Program::from_elf` then `zkvm::ProgramVerifyingKey::new`);
-//! - [`BlockProof`]: a decoded block proof (`verify --proof FILE`: [`BlockProof::from_bytes`]);
-//! - [`verify`]: checks the proof against the key and returns the proven
-//!   [`BlockCommitment`]. Once the zkVM's `verify(vk, proof) -> PublicValues` has accepted
-//!   the proof, [`commitment_from_public_output`] (implemented and tested here) turns the
-//!   public exit code and output into the commitment: the guest commits the 182-byte
-//!   `BlockCommitment` v1 and exits with 0 only when it accepts the block.
+//! | bytes | content |
+//! | --- | --- |
+//! | 0..4 | magic `ZKBP` ([`BLOCK_PROOF_MAGIC`]) |
+//! | 4..6 | format version, little-endian `u16` ([`BLOCK_PROOF_VERSION`]) |
+//! | 6 | kind: 0 = a chain of shard proofs (a `zkvm` program proof follows); 1 is reserved for one aggregated (recursive) proof |
+//! | 7 | reserved, 0 |
+//! | 8..190 | the `BlockCommitment` v1 (182 bytes): a claim, checked equal to the proven output |
+//! | 190.. | the block-validator guest's program proof, `zkvm`'s `ZKPR` v2 (program id, exit code, output, the shard proofs in order) |
 //!
-//! Until then [`BlockVerifyingKey::from_bytes`], [`BlockVerifyingKey::from_elf`],
-//! [`BlockProof::from_bytes`] and [`verify`] return
-//! [`VerifyError::ProofVerificationUnavailable`], and `verify --proof` rejects with that
-//! reason; `verify --commitment FILE` runs the header-trust check on a bare commitment.
+//! What binds the shards is in their public values (each shard's state out is the next
+//! one's state in: pc, registers, the Poseidon2 Merkle root of memory, the stream cursors),
+//! checked by `zkvm::verify`; a dropped, repeated or reordered shard is rejected there.
 //!
-//! The library is `no_std` + `alloc`; if the proof verifier needs `std` (today's `zkvm`
-//! crate links the emulator), gate it behind the crate's `std` feature here.
+//! # Keys
+//!
+//! [`BlockVerifyingKey`] is the block-validator program's key (`executor-guest/guest`,
+//! program id in `executor-guest/guest/PROGRAM_ID`), derived from the guest ELF
+//! ([`BlockVerifyingKey::from_elf`]: it commits the ROM, a few seconds for the 3 MB guest).
+//! A serialized key file is not built yet ([`BlockVerifyingKey::from_bytes`] says so).
+//!
+//! The proof verifier (`zkvm`) links the emulator today, so verification needs this crate's
+//! `std` feature; without it the library keeps the no_std header-trust check and
+//! [`verify`] returns [`VerifyError::ProofVerificationUnavailable`].
+
+use alloc::format;
+use alloc::vec::Vec;
 
 use stateless_executor::BlockCommitment;
+use stateless_executor::commitment::COMMITMENT_LEN;
 
 use crate::error::VerifyError;
 
 /// The guest's exit code when it accepted the block and committed its commitment
 /// (`stateless_guest::exit::SUCCESS`).
 pub const GUEST_SUCCESS: u32 = 0;
+/// First bytes of every block proof.
+pub const BLOCK_PROOF_MAGIC: [u8; 4] = *b"ZKBP";
+/// Version of the block-proof format this build writes and reads.
+pub const BLOCK_PROOF_VERSION: u16 = 1;
+/// Kind byte of a proof made of shard proofs.
+pub const KIND_SHARD_CHAIN: u8 = 0;
+/// Length of the header before the program proof.
+pub const BLOCK_PROOF_HEADER_LEN: usize = 8 + COMMITMENT_LEN;
 
-/// The verifying key of the block-validator program. Placeholder: the integrator gives it
-/// its fields (e.g. a `zkvm::ProgramVerifyingKey`).
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct BlockVerifyingKey {}
+/// The verifying key of the block-validator program.
+#[derive(Clone)]
+pub struct BlockVerifyingKey {
+    #[cfg(feature = "std")]
+    inner: alloc::sync::Arc<zkvm::ProgramVerifyingKey<zkvm::DefaultConfig>>,
+}
 
-/// A decoded block proof. Placeholder: the integrator gives it its fields and format.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct BlockProof {}
+impl core::fmt::Debug for BlockVerifyingKey {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("BlockVerifyingKey")
+    }
+}
+
+/// A decoded block proof.
+pub struct BlockProof {
+    /// The commitment the proof claims (checked against the proven output).
+    pub commitment: BlockCommitment,
+    /// The guest's program proof.
+    #[cfg(feature = "std")]
+    pub proof: zkvm::Proof<zkvm::DefaultConfig>,
+}
+
+impl core::fmt::Debug for BlockProof {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("BlockProof").field("commitment", &self.commitment).finish_non_exhaustive()
+    }
+}
 
 impl BlockVerifyingKey {
-    /// Decodes a serialized verifying key (`verify --vk FILE`).
+    /// Decodes a serialized verifying key (`verify --vk FILE`): not built yet.
+    ///
+    /// # Errors
+    ///
+    /// Always [`VerifyError::KeyFileUnsupported`] for now: derive the key from the ELF.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, VerifyError> {
         let _ = bytes;
-        Err(VerifyError::ProofVerificationUnavailable)
+        Err(VerifyError::KeyFileUnsupported)
     }
 
     /// Derives the key from the guest ELF (`verify --elf FILE`).
+    ///
+    /// # Errors
+    ///
+    /// [`VerifyError::Proof`] if the ELF does not load.
     pub fn from_elf(elf: &[u8]) -> Result<Self, VerifyError> {
-        let _ = elf;
-        Err(VerifyError::ProofVerificationUnavailable)
+        #[cfg(feature = "std")]
+        {
+            let program =
+                zkvm::Program::from_elf(elf).map_err(|e| VerifyError::Proof(format!("{e}")))?;
+            let inner = zkvm::ProgramVerifyingKey::new(&program)
+                .map_err(|e| VerifyError::Proof(format!("{e}")))?;
+            Ok(BlockVerifyingKey { inner: alloc::sync::Arc::new(inner) })
+        }
+        #[cfg(not(feature = "std"))]
+        {
+            let _ = elf;
+            Err(VerifyError::ProofVerificationUnavailable)
+        }
+    }
+
+    /// The program id of the key (hex), if this build verifies proofs.
+    #[cfg(feature = "std")]
+    pub fn program_id(&self) -> alloc::string::String {
+        format!("{}", self.inner.program_id())
+    }
+
+    /// The zkVM key inside.
+    #[cfg(feature = "std")]
+    pub fn program_key(&self) -> &zkvm::ProgramVerifyingKey<zkvm::DefaultConfig> {
+        &self.inner
     }
 }
 
 impl BlockProof {
-    /// Decodes a block proof file. Must never panic on untrusted bytes.
-    pub fn from_bytes(bytes: &[u8]) -> Result<Self, VerifyError> {
-        let _ = bytes;
-        Err(VerifyError::ProofVerificationUnavailable)
+    /// Encodes in format v1 (see the module docs).
+    #[cfg(feature = "std")]
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = encode_header(&self.commitment);
+        out.extend_from_slice(&self.proof.to_bytes());
+        out
     }
+
+    /// Decodes a block proof file. Never panics on untrusted bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`VerifyError::ProofFormat`] for any malformed byte.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, VerifyError> {
+        let bad = |what: alloc::string::String| Err(VerifyError::ProofFormat(what));
+        if bytes.len() < BLOCK_PROOF_HEADER_LEN {
+            return bad(format!(
+                "expected at least {BLOCK_PROOF_HEADER_LEN} bytes of header, got {}",
+                bytes.len()
+            ));
+        }
+        if bytes[0..4] != BLOCK_PROOF_MAGIC {
+            return bad(format!(
+                "bad magic: expected {BLOCK_PROOF_MAGIC:?}, got {:?}",
+                &bytes[0..4]
+            ));
+        }
+        let version = u16::from_le_bytes([bytes[4], bytes[5]]);
+        if version != BLOCK_PROOF_VERSION {
+            return bad(format!(
+                "unsupported version: expected {BLOCK_PROOF_VERSION}, got {version}"
+            ));
+        }
+        if bytes[6] != KIND_SHARD_CHAIN {
+            return bad(format!(
+                "proof kind: expected {KIND_SHARD_CHAIN} (shard chain), got {} (aggregated proofs are not built yet)",
+                bytes[6]
+            ));
+        }
+        if bytes[7] != 0 {
+            return bad(format!("reserved header byte: expected 0, got {}", bytes[7]));
+        }
+        let commitment = BlockCommitment::from_bytes(&bytes[8..BLOCK_PROOF_HEADER_LEN])
+            .map_err(VerifyError::Commitment)?;
+        #[cfg(feature = "std")]
+        {
+            let proof = zkvm::Proof::from_bytes(&bytes[BLOCK_PROOF_HEADER_LEN..])
+                .map_err(|e| VerifyError::ProofFormat(format!("{e}")))?;
+            Ok(BlockProof { commitment, proof })
+        }
+        #[cfg(not(feature = "std"))]
+        {
+            let _ = commitment;
+            Err(VerifyError::ProofVerificationUnavailable)
+        }
+    }
+}
+
+/// The block-proof header for `commitment` (the program proof follows it).
+pub fn encode_header(commitment: &BlockCommitment) -> Vec<u8> {
+    let mut out = Vec::with_capacity(BLOCK_PROOF_HEADER_LEN);
+    out.extend_from_slice(&BLOCK_PROOF_MAGIC);
+    out.extend_from_slice(&BLOCK_PROOF_VERSION.to_le_bytes());
+    out.push(KIND_SHARD_CHAIN);
+    out.push(0);
+    out.extend_from_slice(&commitment.to_bytes());
+    out
 }
 
 /// Verifies `proof` against `vk` and returns the [`BlockCommitment`] it proves.
 ///
-/// To be implemented:
-/// 1. verify the zkVM proof against the key (program id, STARK, public values);
-/// 2. [`commitment_from_public_output`] on the proven exit code and output.
+/// 1. `zkvm::verify`: program id, every shard's STARK, the chain of shards from the
+///    guest's entry to `HALT`, the output beside the proof against the proven digests.
+/// 2. [`commitment_from_public_output`]: the proven run exited with 0 and its output is one
+///    `BlockCommitment` v1, equal to the one in the header.
+///
+/// # Errors
+///
+/// The first check that fails.
 #[must_use = "a proof is only accepted if this returns Ok"]
 pub fn verify(vk: &BlockVerifyingKey, proof: &BlockProof) -> Result<BlockCommitment, VerifyError> {
-    let _ = (vk, proof);
-    Err(VerifyError::ProofVerificationUnavailable)
+    #[cfg(feature = "std")]
+    {
+        let public = zkvm::verify(&vk.inner, &proof.proof)
+            .map_err(|e| VerifyError::Proof(format!("{e}")))?;
+        let commitment = commitment_from_public_output(public.exit_code, &public.output)?;
+        if commitment != proof.commitment {
+            return Err(VerifyError::HeaderCommitmentMismatch);
+        }
+        Ok(commitment)
+    }
+    #[cfg(not(feature = "std"))]
+    {
+        let _ = (vk, proof);
+        Err(VerifyError::ProofVerificationUnavailable)
+    }
 }
 
 /// The commitment a proven run of the block-validator guest attests: the run must have
@@ -140,14 +282,21 @@ mod tests {
     }
 
     #[test]
-    fn the_seam_is_not_filled_yet() {
+    fn malformed_block_proofs_are_typed_errors() {
+        let header = encode_header(&commitment());
+        for bytes in [&b""[..], &b"ZKBP"[..], &header[..100]] {
+            assert!(matches!(BlockProof::from_bytes(bytes), Err(VerifyError::ProofFormat(_))));
+        }
+        let mut bad_magic = header.clone();
+        bad_magic[0] = b'X';
+        let mut kind = header.clone();
+        kind[6] = 1;
+        for bytes in [bad_magic, kind] {
+            assert!(matches!(BlockProof::from_bytes(&bytes), Err(VerifyError::ProofFormat(_))));
+        }
         assert_eq!(
-            BlockProof::from_bytes(b"ZKPR").err(),
-            Some(VerifyError::ProofVerificationUnavailable)
-        );
-        assert_eq!(
-            BlockVerifyingKey::from_elf(b"\x7fELF").err(),
-            Some(VerifyError::ProofVerificationUnavailable)
+            BlockVerifyingKey::from_bytes(b"key").err(),
+            Some(VerifyError::KeyFileUnsupported)
         );
     }
 }

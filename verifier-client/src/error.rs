@@ -12,10 +12,23 @@ pub enum VerifyError {
     // ---- the block proof (see `block_proof`) ----
     /// This build has no block-proof verifier yet (the seam in `block_proof`).
     #[error(
-        "block-proof verification is not built into this verifier yet (verifier_client::block_proof::verify); \
+        "this build of the verifier has no proof verifier (the library's `std` feature); \
          check a bare commitment with --commitment"
     )]
     ProofVerificationUnavailable,
+    /// Serialized verifying keys are not built yet.
+    #[error("verifying-key files are not supported yet: pass the guest ELF with --elf")]
+    KeyFileUnsupported,
+    /// The block proof's bytes do not decode.
+    #[error("the block proof does not decode: {0}")]
+    ProofFormat(String),
+    /// The zkVM proof was rejected (program, a shard's STARK, the chain of shards, the
+    /// output).
+    #[error("the zkVM proof is rejected: {0}")]
+    Proof(String),
+    /// The commitment in the block proof's header is not the proven one.
+    #[error("the commitment in the proof's header is not the one the proof proves")]
+    HeaderCommitmentMismatch,
     /// The proven run did not end with the guest's success code: the guest commits a block
     /// only when it accepts it.
     #[error("the proven guest run exited with code {got}, expected {expected} (block accepted)")]

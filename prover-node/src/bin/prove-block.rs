@@ -1,0 +1,272 @@
+//! `prove-block`: build a block's witness, run the zkVM guest on it, prove the run in shards
+//! and write a block proof that `verify` (verifier-client) checks.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressStyle};
+use prover_node::emulate::default_guest_elf;
+use prover_node::recorded_fixtures_dir;
+use stateless_executor::{StatelessInput, validate_block};
+use verifier_client::block_proof::{self, BlockProof};
+use witness_builder::{
+    ANVIL_TRANSFER_BLOCK, ReplayServer, RpcClient, build_witness, builder::chain_config_for,
+};
+use zkvm::{DEFAULT_SHARD_CYCLES, DefaultConfig, Program, ProveOptions, Prover};
+
+/// Prove an Ethereum block: build its stateless witness from a JSON-RPC node, run the
+/// block-validator guest (executor-guest/guest) on it in the zkVM, prove the run in shards,
+/// and write a block proof (format ZKBP v1) that `verify --proof FILE` checks.
+///
+/// Phases, each with a progress bar: witness (RPC or the built-in replay server), native
+/// validation (the commitment the proof must reproduce), keys (commit the guest's ROM),
+/// execution (fast emulation: cycles, shards), proving (one shard at a time: its events and
+/// traces are dropped before the next is recorded), writing, and a self-check through the
+/// verifier. A summary prints cycles, shards, time per phase, peak memory and proof size.
+///
+/// With no flags it proves the built-in default: block 2 of a recorded anvil dev chain
+/// (one ether transfer, ~11.8 M guest cycles, 6 shards), served by a replay server on
+/// 127.0.0.1 — no network. A recorded mainnet block (1150000, 1920000, 2675000, 4370000,
+/// 15537394, 19426587) is served the same way with --number N; those take 88 M–1.2 G
+/// cycles (tens of minutes to hours here).
+///
+/// Examples:
+///   prove-block                                     # default block, recorded answers
+///   prove-block --number 19426587 --out cancun.proof
+///   prove-block --rpc http://127.0.0.1:8545 --number 7 --fork prague
+///   prove-block --input block.bin --out block.proof # a witness from build-witness
+///   verify --proof block-2.proof --elf executor-guest/guest/target/riscv32im-risc0-zkvm-elf/release/stateless-guest
+#[derive(Debug, Parser)]
+#[command(name = "prove-block", version, about, verbatim_doc_comment)]
+struct Args {
+    /// Block number (default: the recorded anvil block 2, or with --rpc required).
+    #[arg(long, short = 'n')]
+    number: Option<u64>,
+    /// JSON-RPC endpoint of an archive node; without it, recorded answers are served
+    /// locally.
+    #[arg(long, value_name = "URL")]
+    rpc: Option<String>,
+    /// For a chain other than mainnet: the newest fork, active from genesis.
+    #[arg(long, value_name = "FORK")]
+    fork: Option<String>,
+    /// Prove an existing witness file (StatelessInput v1) instead of building one.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["rpc", "fork", "number"])]
+    input: Option<PathBuf>,
+    /// Where to write the block proof (default: block-N.proof).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Cycles per shard (at most 2^22 - 2; smaller shards need less memory).
+    #[arg(long, default_value_t = DEFAULT_SHARD_CYCLES)]
+    shard_cycles: u64,
+    /// The guest ELF (default: the one `make guest` builds).
+    #[arg(long, value_name = "FILE")]
+    elf: Option<PathBuf>,
+}
+
+fn spinner(msg: &str) -> ProgressBar {
+    let pb = ProgressBar::new_spinner();
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{elapsed}]").expect("static template"),
+    );
+    pb.set_message(msg.to_string());
+    pb.enable_steady_tick(Duration::from_millis(120));
+    pb
+}
+
+/// Peak resident set size of this process in MiB (Linux `VmHWM`), if known.
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    match run(Args::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("prove-block: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type BoxError = Box<dyn std::error::Error>;
+
+/// The witness of the block the flags name, and how long building it took.
+async fn witness(args: &Args) -> Result<(StatelessInput, Duration), BoxError> {
+    if let Some(path) = &args.input {
+        let bytes = std::fs::read(path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+        return Ok((StatelessInput::decode(&bytes)?, Duration::ZERO));
+    }
+    let (client, _server, number, fork) = match (&args.rpc, args.number) {
+        (Some(url), Some(n)) => (RpcClient::new(url.clone())?, None, n, args.fork.clone()),
+        (Some(_), None) => return Err("--rpc needs --number".into()),
+        (None, number) => {
+            let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+            let (file, number, fork) = match number {
+                None => (
+                    ANVIL_TRANSFER_BLOCK.file(&repo),
+                    ANVIL_TRANSFER_BLOCK.number,
+                    ANVIL_TRANSFER_BLOCK.fork.map(str::to_string),
+                ),
+                Some(n) => {
+                    let anvil = repo.join(format!("fixtures/anvil-rpc/31337-{n}.json.gz"));
+                    if anvil.exists() && args.fork.is_none() {
+                        (anvil, n, Some("bpo2".to_string()))
+                    } else {
+                        let f = recorded_fixtures_dir().join(format!("1-{n}.json.gz"));
+                        (f, n, args.fork.clone())
+                    }
+                }
+            };
+            if !file.exists() {
+                return Err(format!(
+                    "no recorded answers for block {number} ({} missing); pass --rpc URL or pick a recorded block",
+                    file.display()
+                )
+                .into());
+            }
+            let (_addr, handle) = ReplayServer::start(&[file]).await?;
+            eprintln!("replay server over recorded answers at {}", handle.url());
+            (RpcClient::new(handle.url())?, Some(handle), number, fork)
+        }
+    };
+    let chain_id = client.chain_id().await?;
+    let chain = chain_config_for(chain_id, fork.as_deref())?;
+    let pb = spinner(&format!("witness: building the witness of block {number}"));
+    let built = build_witness(&client, number, chain).await;
+    pb.finish_and_clear();
+    let built = built?;
+    Ok((built.input, built.stats.build_time))
+}
+
+async fn run(args: Args) -> Result<(), BoxError> {
+    let total = Instant::now();
+    let (input, witness_time) = witness(&args).await?;
+    let encoded = input.encode();
+
+    let pb = spinner("validate: executing the block natively");
+    let started = Instant::now();
+    let native = StatelessInput::decode(&encoded).and_then(|i| validate_block(&i));
+    let native_time = started.elapsed();
+    pb.finish_and_clear();
+    let (commitment, block_stats) = native?;
+    eprintln!(
+        "block {} ({} txs, {} gas) accepted natively in {:.2} s",
+        commitment.number,
+        block_stats.transactions,
+        block_stats.gas_used,
+        native_time.as_secs_f64()
+    );
+
+    let elf_path = args.elf.clone().unwrap_or_else(default_guest_elf);
+    let elf = std::fs::read(&elf_path).map_err(|e| {
+        format!("reading the guest ELF {}: {e} (build it with `make guest`)", elf_path.display())
+    })?;
+    let pb = spinner("keys: committing the guest's ROM and hashing its image");
+    let started = Instant::now();
+    let program = Program::from_elf(&elf)?;
+    let prover = Prover::<DefaultConfig>::new(&program)?;
+    let keys_time = started.elapsed();
+    pb.finish_and_clear();
+
+    let pb = spinner("execute: running the guest in the emulator");
+    let summary = prover.execute(&encoded);
+    pb.finish_and_clear();
+    let summary = summary?;
+    if summary.exit_code != 0 {
+        return Err(
+            format!("the guest rejected the block (exit code {})", summary.exit_code).into()
+        );
+    }
+    if summary.output != commitment.to_bytes() {
+        return Err("the guest's commitment differs from the native executor's".into());
+    }
+    let shards = summary.cycles.div_ceil(args.shard_cycles.max(1));
+    eprintln!(
+        "guest: {} cycles in {:.2} s; proving in {shards} shard(s) of up to {} cycles",
+        summary.cycles, summary.seconds, args.shard_cycles
+    );
+
+    let bar = ProgressBar::new(summary.cycles);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "prove [{elapsed_precise}] {bar:40} {pos}/{len} cycles, {msg} (eta {eta})",
+        )
+        .expect("static template"),
+    );
+    bar.set_message(format!("shard 0/{shards}"));
+    let options = ProveOptions { shard_cycles: args.shard_cycles };
+    let started = Instant::now();
+    let proven = prover.prove_run(
+        &encoded,
+        &summary,
+        options,
+        |s| {
+            bar.inc(s.cycles);
+            bar.set_message(format!("shard {}/{shards}", s.index + 1));
+        },
+        |_, _| {},
+    );
+    bar.finish_and_clear();
+    let (proof, stats) = proven?;
+    let prove_time = started.elapsed();
+
+    let block = BlockProof { commitment, proof };
+    let bytes = block.to_bytes();
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(format!("block-{}.proof", commitment.number)));
+    std::fs::write(&out, &bytes).map_err(|e| format!("writing {}: {e}", out.display()))?;
+
+    // Self-check: decode the file's bytes and verify them as the light client does.
+    let started = Instant::now();
+    let decoded = BlockProof::from_bytes(&bytes)?;
+    let public = zkvm::verify(prover.verifying_key(), &decoded.proof)?;
+    let proven = block_proof::commitment_from_public_output(public.exit_code, &public.output)?;
+    let verify_time = started.elapsed();
+    if proven != commitment {
+        return Err("the proven commitment is not the native one".into());
+    }
+
+    let max_shard = stats.shards.iter().map(|s| s.trace_s + s.prove_s).fold(0.0, f64::max);
+    println!("block {} proven: {}", commitment.number, out.display());
+    println!("{commitment}");
+    println!("--- figures ---");
+    println!("program id        {}", prover.verifying_key().program_id());
+    println!(
+        "cycles            {} ({:.1} per gas)",
+        stats.cycles,
+        stats.cycles as f64 / block_stats.gas_used.max(1) as f64
+    );
+    println!("shards            {} of up to {} cycles", stats.shards.len(), args.shard_cycles);
+    println!("witness           {:.2} s ({} bytes)", witness_time.as_secs_f64(), encoded.len());
+    println!("native validation {:.2} s", native_time.as_secs_f64());
+    println!("keys              {:.2} s", keys_time.as_secs_f64());
+    println!("execute (fast)    {:.2} s", summary.seconds);
+    println!(
+        "prove             {:.1} s (record {:.1} s, traces {:.1} s, STARK {:.1} s; slowest shard {:.1} s; {:.0} cycles/s)",
+        prove_time.as_secs_f64(),
+        (stats.emulate_s - summary.seconds).max(0.0),
+        stats.trace_s,
+        stats.prove_s,
+        max_shard,
+        stats.cycles as f64 / prove_time.as_secs_f64().max(1e-9)
+    );
+    println!("verify            {:.0} ms", verify_time.as_secs_f64() * 1e3);
+    if let Some(mib) = peak_rss_mib() {
+        println!("peak memory       {:.2} GiB", mib / 1024.0);
+    }
+    println!(
+        "proof             {} bytes ({:.2} MiB)",
+        bytes.len(),
+        bytes.len() as f64 / (1 << 20) as f64
+    );
+    println!("total             {:.1} s", total.elapsed().as_secs_f64());
+    Ok(())
+}

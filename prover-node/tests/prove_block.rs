@@ -1,0 +1,67 @@
+//! `prove-block` end to end on the built-in default block (block 2 of the recorded anvil
+//! chain: one ether transfer, ~11.8 M guest cycles), then the light verifier on its proof
+//! file: accepted with the native commitment; a dropped, repeated or reordered shard, a
+//! changed header commitment and flipped bytes are rejected.
+
+use std::process::Command;
+
+use verifier_client::VerifyError;
+use verifier_client::block_proof::{self, BlockProof, BlockVerifyingKey};
+
+#[test]
+fn default_block_is_proven_and_verified_end_to_end() {
+    let dir = std::env::temp_dir().join(format!("prove-block-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = dir.join("block.proof");
+    let run = Command::new(env!("CARGO_BIN_EXE_prove-block"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("prove-block runs");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "prove-block failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    println!("{stdout}");
+    assert!(stdout.contains("block 2 proven"), "{stdout}");
+
+    let bytes = std::fs::read(&out).unwrap();
+    let elf = std::fs::read(prover_node::emulate::default_guest_elf()).expect("make guest");
+    let vk = BlockVerifyingKey::from_elf(&elf).expect("key");
+    let honest = || BlockProof::from_bytes(&bytes).expect("decodes");
+    let commitment = block_proof::verify(&vk, &honest()).expect("the proof is accepted");
+    assert_eq!((commitment.chain_id, commitment.number), (31337, 2));
+    let shards = honest().proof.shards.len();
+    assert!(shards >= 2, "{shards} shards");
+
+    let rejected = |proof: BlockProof| match block_proof::verify(&vk, &proof) {
+        Ok(c) => panic!("a forged block proof was accepted: {c:?}"),
+        Err(e) => e,
+    };
+    // A dropped, a repeated and two swapped shards.
+    let mut p = honest();
+    p.proof.shards.remove(1);
+    assert!(matches!(rejected(p), VerifyError::Proof(_)));
+    let mut p = honest();
+    let again = honest().proof.shards.remove(0);
+    p.proof.shards.insert(1, again);
+    assert!(matches!(rejected(p), VerifyError::Proof(_)));
+    let mut p = honest();
+    p.proof.shards.swap(0, 1);
+    assert!(matches!(rejected(p), VerifyError::Proof(_)));
+    // The header's commitment claims another block.
+    let mut p = honest();
+    p.commitment.number += 1;
+    assert_eq!(rejected(p), VerifyError::HeaderCommitmentMismatch);
+    // Flipped bytes in the header, in the output and deep in a shard: a typed error.
+    for at in [5, 20, 200, bytes.len() / 2, bytes.len() - 10] {
+        let mut b = bytes.clone();
+        b[at] ^= 0x40;
+        let accepted =
+            BlockProof::from_bytes(&b).is_ok_and(|p| block_proof::verify(&vk, &p).is_ok());
+        assert!(!accepted, "byte {at} flipped was accepted");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
