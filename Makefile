@@ -32,7 +32,7 @@ setup:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user >/dev/null) \
 		|| { echo "could not install qemu-user: run as root or install it yourself"; exit 1; }; }
 
-## run: the main job on the built-in default (mainnet block 19426587 from recorded RPC answers)
+## run: the main job on the built-in default: prove block 2 of the recorded anvil chain (one transfer, 6 shards) and verify the proof
 run: setup guest
 	$(CARGO) build --release -q -p prover-node --bin prove-block -p verifier-client --bin verify
 	./target/release/prove-block --out block-2.proof
