@@ -325,3 +325,46 @@ async fn tampered_transaction_never_commits_the_honest_block() {
     assert_eq!(forged.parent_hash, honest_commitment.parent_hash, "same parent, other block");
     assert_eq!(forged.pre_state_root, honest_commitment.pre_state_root);
 }
+
+/// Proof level: the balance forgery with its path re-hashed and the parent header forged to
+/// the new root (the guest stops at the ancestor check: one shard). The zkVM proves that run
+/// — exit code 3, nothing committed — and the light verifier refuses it as a proof of block
+/// 2; so does the same proof with the honest claims (exit 0, the honest commitment) pasted
+/// beside it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn proof_of_a_tampered_witness_is_not_a_proof_of_the_block() {
+    use verifier_client::block_proof::{self, BlockProof, BlockVerifyingKey};
+
+    let case = honest().await;
+    let root = case.input.ancestors[0].state_root;
+    let key = Nibbles::unpack(keccak256(SENDER));
+    let (index, value) = leaf_of(&case.input.state, root, &key);
+    let mut account: TrieAccount = alloy_rlp::decode_exact(&value).unwrap();
+    account.balance += U256::from(10).pow(U256::from(18));
+    let leaf = with_leaf_value(&case.input.state, index, alloy_rlp::encode(account));
+    let mut input = case.input.clone();
+    let new_root = replace_and_rehash(&mut input.state, index, leaf);
+    input.ancestors[0].state_root = new_root;
+
+    let elf = guest_elf(STATELESS_GUEST);
+    let program = zkvm::Program::from_elf(&elf).unwrap();
+    let prover = zkvm::Prover::<zkvm::DefaultConfig>::new(&program).unwrap();
+    let (proof, stats) = prover
+        .prove_with(&input.encode(), zkvm::ProveOptions::default(), |_| {})
+        .expect("the tampered run proves");
+    assert_eq!((proof.exit_code, proof.output.len()), (exit::INVALID_BLOCK, 0));
+    println!("tampered run: {} cycles, {} shard(s)", stats.cycles, stats.shards.len());
+
+    let honest = BlockCommitment::from_bytes(&case.commitment).unwrap();
+    let vk = BlockVerifyingKey::from_elf(&elf).unwrap();
+    let block = BlockProof { commitment: honest, proof };
+    assert_eq!(
+        block_proof::verify(&vk, &block),
+        Err(VerifyError::GuestExitCode { expected: 0, got: exit::INVALID_BLOCK })
+    );
+    // The honest claims beside the same shards: the proven exit code and output disagree.
+    let mut forged = BlockProof::from_bytes(&block.to_bytes()).unwrap();
+    forged.proof.exit_code = exit::SUCCESS;
+    forged.proof.output = case.commitment.clone();
+    assert!(matches!(block_proof::verify(&vk, &forged), Err(VerifyError::Proof(_))));
+}
