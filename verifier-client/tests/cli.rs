@@ -167,10 +167,16 @@ async fn malformed_files_are_rejected_not_panics() {
     // Files that do not exist.
     let run = verify(args(&["--commitment", "/nonexistent/c.bin"])).await;
     run.line("rejected: reading /nonexistent/c.bin: ");
-    // A proof: the seam is not filled in yet.
+    // A key file: not supported yet (the key comes from the guest ELF).
     let run = verify(args(&["--proof", &c, "--vk", &c])).await;
     assert_eq!(run.code, 1);
-    run.line("rejected: block-proof verification is not built into this verifier yet");
+    run.line("rejected: verifying-key files are not supported yet");
+    // A proof file that is not a block proof, with the key from the guest ELF.
+    let elf = repo_root()
+        .join("executor-guest/guest/target/riscv32im-risc0-zkvm-elf/release/stateless-guest");
+    let run = verify(args(&["--proof", &c, "--elf", elf.to_str().unwrap()])).await;
+    assert_eq!(run.code, 1);
+    run.line("rejected: the block proof does not decode: expected at least 190 bytes");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
