@@ -7,6 +7,9 @@
 //! ABI) and `emulator/` (RV32IM emulator).
 
 use std::path::PathBuf;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
 
 pub mod emulate;
 
@@ -19,4 +22,16 @@ pub fn recorded_fixtures_dir() -> PathBuf {
         return PathBuf::from(dir);
     }
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/mainnet-rpc")
+}
+
+/// A spinner with `msg` and the elapsed time, for a phase of unknown length (the CLIs'
+/// progress display; hidden when stderr is not a terminal).
+pub fn spinner(msg: &str) -> ProgressBar {
+    let pb = ProgressBar::new_spinner();
+    pb.set_style(
+        ProgressStyle::with_template("{spinner} {msg} [{elapsed}]").expect("static template"),
+    );
+    pb.set_message(msg.to_string());
+    pb.enable_steady_tick(Duration::from_millis(120));
+    pb
 }

@@ -197,16 +197,23 @@ fn accepted_as_another_block(
     );
 }
 
-/// (a) The sender's balance, raised by one ether in its account leaf.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn tampered_balance_never_commits_the_honest_block() {
-    let case = honest().await;
+/// The sender's account leaf (its index in the witness state) re-encoded with one more
+/// ether of balance.
+fn sender_leaf_with_more_balance(case: &BlockCase) -> (usize, Bytes) {
     let root = case.input.ancestors[0].state_root;
     let key = Nibbles::unpack(keccak256(SENDER));
     let (index, value) = leaf_of(&case.input.state, root, &key);
     let mut account: TrieAccount = alloy_rlp::decode_exact(&value).unwrap();
     account.balance += U256::from(10).pow(U256::from(18));
-    let leaf = with_leaf_value(&case.input.state, index, alloy_rlp::encode(account));
+    (index, with_leaf_value(&case.input.state, index, alloy_rlp::encode(account)))
+}
+
+/// (a) The sender's balance, raised by one ether in its account leaf.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tampered_balance_never_commits_the_honest_block() {
+    let case = honest().await;
+    let root = case.input.ancestors[0].state_root;
+    let (index, leaf) = sender_leaf_with_more_balance(&case);
 
     // Only the leaf re-encoded: the branch above it commits to the honest leaf, which is
     // now missing (the sender cannot be read at all).
@@ -336,12 +343,7 @@ async fn proof_of_a_tampered_witness_is_not_a_proof_of_the_block() {
     use verifier_client::block_proof::{self, BlockProof, BlockVerifyingKey};
 
     let case = honest().await;
-    let root = case.input.ancestors[0].state_root;
-    let key = Nibbles::unpack(keccak256(SENDER));
-    let (index, value) = leaf_of(&case.input.state, root, &key);
-    let mut account: TrieAccount = alloy_rlp::decode_exact(&value).unwrap();
-    account.balance += U256::from(10).pow(U256::from(18));
-    let leaf = with_leaf_value(&case.input.state, index, alloy_rlp::encode(account));
+    let (index, leaf) = sender_leaf_with_more_balance(&case);
     let mut input = case.input.clone();
     let new_root = replace_and_rehash(&mut input.state, index, leaf);
     input.ancestors[0].state_root = new_root;

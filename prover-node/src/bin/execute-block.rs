@@ -7,8 +7,8 @@ use std::{
 };
 
 use clap::Parser;
-use indicatif::{ProgressBar, ProgressStyle};
 use prover_node::emulate::{default_guest_elf, run_guest};
+use prover_node::spinner;
 use prover_node::{DEFAULT_BLOCK, recorded_fixtures_dir};
 use stateless_executor::{StatelessInput, validate_block};
 use witness_builder::{ReplayServer, RpcClient, build_witness, builder::chain_config_for};
@@ -57,16 +57,6 @@ struct Args {
     /// executor-guest/guest/target/riscv32im-risc0-zkvm-elf/release/stateless-guest).
     #[arg(long, value_name = "FILE", requires = "emulate")]
     elf: Option<PathBuf>,
-}
-
-fn spinner(msg: &str) -> ProgressBar {
-    let pb = ProgressBar::new_spinner();
-    pb.set_style(
-        ProgressStyle::with_template("{spinner} {msg} [{elapsed}]").expect("static template"),
-    );
-    pb.set_message(msg.to_string());
-    pb.enable_steady_tick(Duration::from_millis(120));
-    pb
 }
 
 #[tokio::main]

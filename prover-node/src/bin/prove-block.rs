@@ -9,6 +9,7 @@ use clap::Parser;
 use indicatif::{ProgressBar, ProgressStyle};
 use prover_node::emulate::default_guest_elf;
 use prover_node::recorded_fixtures_dir;
+use prover_node::spinner;
 use stateless_executor::{StatelessInput, validate_block};
 use verifier_client::block_proof::{self, BlockProof};
 use witness_builder::{
@@ -63,16 +64,6 @@ struct Args {
     /// The guest ELF (default: the one `make guest` builds).
     #[arg(long, value_name = "FILE")]
     elf: Option<PathBuf>,
-}
-
-fn spinner(msg: &str) -> ProgressBar {
-    let pb = ProgressBar::new_spinner();
-    pb.set_style(
-        ProgressStyle::with_template("{spinner} {msg} [{elapsed}]").expect("static template"),
-    );
-    pb.set_message(msg.to_string());
-    pb.enable_steady_tick(Duration::from_millis(120));
-    pb
 }
 
 /// Peak resident set size of this process in MiB (Linux `VmHWM`), if known.
