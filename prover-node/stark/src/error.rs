@@ -142,6 +142,9 @@ pub enum DecodeError {
     /// The body does not decode.
     #[error("malformed proof body: {0}")]
     Body(String),
+    /// A verifying key's bytes do not decode, or declare a layout the chips do not have.
+    #[error("malformed verifying key: {0}")]
+    Key(String),
     /// Bytes after the body.
     #[error("{count} trailing bytes after the proof")]
     TrailingBytes {

@@ -18,6 +18,7 @@ extern crate std;
 
 pub mod config;
 pub mod error;
+pub mod key;
 pub mod machine;
 pub mod proof;
 pub mod security;
@@ -27,6 +28,7 @@ pub use config::{
     MachineConfig, StarkParams, Val, default_config, high_security_config,
 };
 pub use error::{DecodeError, ProveError, VerifyError};
+pub use key::{MAX_KEY_LOG_HEIGHT, verifying_key_from_bytes};
 pub use machine::{
     Keys, MachineChip, ProvingKey, VerifyingKey, prove_machine, setup, setup_with_lookup_budget,
     verify_machine,

@@ -57,6 +57,8 @@ where
 pub struct VerifyingKey<SC: StarkGenericConfig, A> {
     airs: Vec<A>,
     common: CommonData<SC>,
+    /// The lookup degree budget the key was built with ([`setup_with_lookup_budget`]).
+    lookup_budget: usize,
 }
 
 /// What the prover needs: the verifying key and the preprocessed columns' prover data.
@@ -76,6 +78,15 @@ impl<SC: StarkGenericConfig, A> VerifyingKey<SC, A> {
     /// The backend's common data (preprocessed commitment, lookups).
     pub fn common(&self) -> &CommonData<SC> {
         &self.common
+    }
+
+    /// The lookup degree budget the key was built with.
+    pub fn lookup_budget(&self) -> usize {
+        self.lookup_budget
+    }
+
+    pub(crate) fn from_parts(airs: Vec<A>, common: CommonData<SC>, lookup_budget: usize) -> Self {
+        VerifyingKey { airs, common, lookup_budget }
     }
 }
 
@@ -167,7 +178,11 @@ where
         log_blowup,
     )
     .map_err(|e| ProveError::Backend(format!("{e:?}")))?;
-    let vk = VerifyingKey { airs: airs.clone(), common: clone_common(&data.common) };
+    let vk = VerifyingKey {
+        airs: airs.clone(),
+        common: clone_common(&data.common),
+        lookup_budget: lookup_degree_budget,
+    };
     let pk = ProvingKey { airs, data, preprocessed_heights };
     Ok((pk, vk))
 }
