@@ -35,10 +35,7 @@ fn decoded_key_has_the_setup_lookups_and_verifies() {
 #[test]
 #[cfg_attr(debug_assertions, ignore = "slow in debug builds; run with --release")]
 fn a_changed_key_byte_does_not_verify() {
-    let config = DefaultConfig::build();
-    let (pk, vk) = zkvm_stark::setup(&config, MachineAir::all()).unwrap();
-    let (traces, pvs) = common::traces(&common::events(20, 3));
-    let proof = zkvm_stark::prove_machine(&config, &pk, &traces, &pvs).unwrap();
+    let (config, _pk, vk, proof) = common::prove_run!(DefaultConfig, 20, 3);
     let bytes = vk.to_bytes();
     let mut decoded_but_rejected = 0;
     for i in 0..bytes.len() {
