@@ -36,11 +36,10 @@ setup:
 run: setup guest
 	$(CARGO) build --release -q -p prover-node --bin prove-block -p verifier-client --bin verify
 	./target/release/prove-block --out block-2.proof
-	./target/release/verify --proof block-2.proof --chain-id 31337 --fork bpo2 \
-		--elf executor-guest/guest/target/riscv32im-risc0-zkvm-elf/release/stateless-guest
+	./target/release/verify --proof block-2.proof --vk block-2.vk --chain-id 31337 --fork bpo2
 
 ## test: every test, then the full Ethereum BlockchainTests suite natively
-test: setup guest test-unit spec-tests
+test: setup guest verifier-no-std test-unit spec-tests
 
 test-unit:
 	$(CARGO) nextest run --workspace --release --no-fail-fast
@@ -86,8 +85,10 @@ bench-prover:
 	$(CARGO) bench -p zkvm-machine --features emulator,zkvm-stark/parallel --bench machine \
 		-- $(BENCH_ARGS)
 
-## verifier-no-std: build the verifier library without std for a bare-metal RISC-V target
-## (riscv32imac-unknown-none-elf: no std, alloc, atomics) to show it stays no_std
+## verifier-no-std: build the verifier library (header trust, block-proof decoding and
+## verification against a key file: the zkvm verifier and the STARK) without std for a
+## bare-metal RISC-V target (riscv32imac-unknown-none-elf: no std, alloc, atomics) to show
+## it stays no_std
 verifier-no-std:
 	rustup target add riscv32imac-unknown-none-elf >/dev/null
 	$(CARGO) build -q -p verifier-client --no-default-features --target riscv32imac-unknown-none-elf

@@ -1,7 +1,8 @@
 //! `prove-block` end to end on the built-in default block (block 2 of the recorded anvil
 //! chain: one ether transfer, ~11.8 M guest cycles), then the light verifier on its proof
-//! file: accepted with the native commitment; a dropped, repeated or reordered shard, a
-//! changed header commitment and flipped bytes are rejected.
+//! file: accepted with the native commitment, under the key derived from the ELF and under
+//! the key file prove-block writes; a dropped, repeated or reordered shard, a changed header
+//! commitment and flipped bytes are rejected.
 
 use std::process::Command;
 
@@ -33,6 +34,18 @@ fn default_block_is_proven_and_verified_end_to_end() {
     let honest = || BlockProof::from_bytes(&bytes).expect("decodes");
     let commitment = block_proof::verify(&vk, &honest()).expect("the proof is accepted");
     assert_eq!((commitment.chain_id, commitment.number), (31337, 2));
+
+    // The key file beside the proof is the ELF's key: same program id, same verdict.
+    let key_file = BlockVerifyingKey::from_bytes(&std::fs::read(out.with_extension("vk")).unwrap())
+        .expect("the key file decodes");
+    assert_eq!(key_file.program_id(), vk.program_id());
+    assert!(stdout.contains(&format!("program id        {}", vk.program_id())), "{stdout}");
+    key_file.check_program_id(&vk.program_id()).unwrap();
+    assert!(matches!(
+        key_file.check_program_id(&"00".repeat(32)),
+        Err(VerifyError::ProgramId { .. })
+    ));
+    assert_eq!(block_proof::verify(&key_file, &honest()), Ok(commitment));
     let shards = honest().proof.shards.len();
     assert!(shards >= 2, "{shards} shards");
 

@@ -17,14 +17,18 @@
 //!
 //! # Keys
 //!
-//! [`BlockVerifyingKey`] is the block-validator program's key (`executor-guest/guest`,
-//! program id in `executor-guest/guest/PROGRAM_ID`), derived from the guest ELF
-//! ([`BlockVerifyingKey::from_elf`]: it commits the ROM, a few seconds for the 3 MB guest).
-//! A serialized key file is not built yet ([`BlockVerifyingKey::from_bytes`] says so).
+//! [`BlockVerifyingKey`] is the block-validator program's key (`executor-guest/guest`).
+//! A light client reads it from a key file ([`BlockVerifyingKey::from_bytes`], `zkvm`'s
+//! `ZKVK` v1: the program's shape, the image's memory root and the STARK commitment to the
+//! preprocessed columns; milliseconds, no_std) and pins its program id
+//! ([`BlockVerifyingKey::check_program_id`]): the id is the SHA-256 of the key, recomputed
+//! from the file. With the `std` feature the key can also be derived from the guest ELF
+//! ([`BlockVerifyingKey::from_elf`]: it decodes the code and commits the ROM, about 1 s).
 //!
-//! The proof verifier (`zkvm`) links the emulator today, so verification needs this crate's
-//! `std` feature; without it the library keeps the no_std header-trust check and
-//! [`verify`] returns [`VerifyError::ProofVerificationUnavailable`].
+//! Everything here but [`BlockVerifyingKey::from_elf`] is `no_std` + `alloc`:
+//! [`verify`] runs `zkvm::verify` (the STARK of every shard and the chain) without the
+//! emulator. With `std`, a panic inside the backend verifier on a malformed proof is caught
+//! and reported as a rejection; without it such a panic aborts (the platform's handler).
 
 use alloc::format;
 use alloc::vec::Vec;
@@ -49,7 +53,6 @@ pub const BLOCK_PROOF_HEADER_LEN: usize = 8 + COMMITMENT_LEN;
 /// The verifying key of the block-validator program.
 #[derive(Clone)]
 pub struct BlockVerifyingKey {
-    #[cfg(feature = "std")]
     inner: alloc::sync::Arc<zkvm::ProgramVerifyingKey<zkvm::DefaultConfig>>,
 }
 
@@ -64,7 +67,6 @@ pub struct BlockProof {
     /// The commitment the proof claims (checked against the proven output).
     pub commitment: BlockCommitment,
     /// The guest's program proof.
-    #[cfg(feature = "std")]
     pub proof: zkvm::Proof<zkvm::DefaultConfig>,
 }
 
@@ -75,21 +77,31 @@ impl core::fmt::Debug for BlockProof {
 }
 
 impl BlockVerifyingKey {
-    /// Decodes a serialized verifying key (`verify --vk FILE`): not built yet.
+    /// Decodes a verifying-key file (`verify --vk FILE`; `zkvm`'s `ZKVK` v1). The program
+    /// id is recomputed from the bytes: pin it with [`BlockVerifyingKey::check_program_id`].
     ///
     /// # Errors
     ///
-    /// Always [`VerifyError::KeyFileUnsupported`] for now: derive the key from the ELF.
+    /// [`VerifyError::KeyFormat`] for any malformed byte.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, VerifyError> {
-        let _ = bytes;
-        Err(VerifyError::KeyFileUnsupported)
+        let inner = zkvm::ProgramVerifyingKey::from_bytes(bytes).map_err(|e| match e {
+            zkvm::ZkvmError::Key(reason) => VerifyError::KeyFormat(reason),
+            e => VerifyError::KeyFormat(format!("{e}")),
+        })?;
+        Ok(BlockVerifyingKey { inner: alloc::sync::Arc::new(inner) })
+    }
+
+    /// The key file (`ZKVK` v1).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.inner.to_bytes()
     }
 
     /// Derives the key from the guest ELF (`verify --elf FILE`).
     ///
     /// # Errors
     ///
-    /// [`VerifyError::Proof`] if the ELF does not load.
+    /// [`VerifyError::Proof`] if the ELF does not load; without the `std` feature
+    /// [`VerifyError::KeyFromElfUnavailable`].
     pub fn from_elf(elf: &[u8]) -> Result<Self, VerifyError> {
         #[cfg(feature = "std")]
         {
@@ -102,18 +114,32 @@ impl BlockVerifyingKey {
         #[cfg(not(feature = "std"))]
         {
             let _ = elf;
-            Err(VerifyError::ProofVerificationUnavailable)
+            Err(VerifyError::KeyFromElfUnavailable)
         }
     }
 
-    /// The program id of the key (hex), if this build verifies proofs.
-    #[cfg(feature = "std")]
+    /// The program id of the key (hex): the SHA-256 of the key file.
     pub fn program_id(&self) -> alloc::string::String {
         format!("{}", self.inner.program_id())
     }
 
+    /// Checks that the key is the one of the program id `expected` (hex, as
+    /// [`BlockVerifyingKey::program_id`] prints it; a `0x` prefix and case are ignored).
+    ///
+    /// # Errors
+    ///
+    /// [`VerifyError::ProgramId`] if it is not.
+    pub fn check_program_id(&self, expected: &str) -> Result<(), VerifyError> {
+        let expected = expected.trim();
+        let expected = expected.strip_prefix("0x").unwrap_or(expected).to_ascii_lowercase();
+        let got = self.program_id();
+        if expected != got {
+            return Err(VerifyError::ProgramId { expected, got });
+        }
+        Ok(())
+    }
+
     /// The zkVM key inside.
-    #[cfg(feature = "std")]
     pub fn program_key(&self) -> &zkvm::ProgramVerifyingKey<zkvm::DefaultConfig> {
         &self.inner
     }
@@ -121,7 +147,6 @@ impl BlockVerifyingKey {
 
 impl BlockProof {
     /// Encodes in format v1 (see the module docs).
-    #[cfg(feature = "std")]
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut out = encode_header(&self.commitment);
         out.extend_from_slice(&self.proof.to_bytes());
@@ -164,17 +189,9 @@ impl BlockProof {
         }
         let commitment = BlockCommitment::from_bytes(&bytes[8..BLOCK_PROOF_HEADER_LEN])
             .map_err(VerifyError::Commitment)?;
-        #[cfg(feature = "std")]
-        {
-            let proof = zkvm::Proof::from_bytes(&bytes[BLOCK_PROOF_HEADER_LEN..])
-                .map_err(|e| VerifyError::ProofFormat(format!("{e}")))?;
-            Ok(BlockProof { commitment, proof })
-        }
-        #[cfg(not(feature = "std"))]
-        {
-            let _ = commitment;
-            Err(VerifyError::ProofVerificationUnavailable)
-        }
+        let proof = zkvm::Proof::from_bytes(&bytes[BLOCK_PROOF_HEADER_LEN..])
+            .map_err(|e| VerifyError::ProofFormat(format!("{e}")))?;
+        Ok(BlockProof { commitment, proof })
     }
 }
 
@@ -201,21 +218,13 @@ pub fn encode_header(commitment: &BlockCommitment) -> Vec<u8> {
 /// The first check that fails.
 #[must_use = "a proof is only accepted if this returns Ok"]
 pub fn verify(vk: &BlockVerifyingKey, proof: &BlockProof) -> Result<BlockCommitment, VerifyError> {
-    #[cfg(feature = "std")]
-    {
-        let public = zkvm::verify(&vk.inner, &proof.proof)
-            .map_err(|e| VerifyError::Proof(format!("{e}")))?;
-        let commitment = commitment_from_public_output(public.exit_code, &public.output)?;
-        if commitment != proof.commitment {
-            return Err(VerifyError::HeaderCommitmentMismatch);
-        }
-        Ok(commitment)
+    let public =
+        zkvm::verify(&vk.inner, &proof.proof).map_err(|e| VerifyError::Proof(format!("{e}")))?;
+    let commitment = commitment_from_public_output(public.exit_code, &public.output)?;
+    if commitment != proof.commitment {
+        return Err(VerifyError::HeaderCommitmentMismatch);
     }
-    #[cfg(not(feature = "std"))]
-    {
-        let _ = (vk, proof);
-        Err(VerifyError::ProofVerificationUnavailable)
-    }
+    Ok(commitment)
 }
 
 /// The commitment a proven run of the block-validator guest attests: the run must have
@@ -294,9 +303,15 @@ mod tests {
         for bytes in [bad_magic, kind] {
             assert!(matches!(BlockProof::from_bytes(&bytes), Err(VerifyError::ProofFormat(_))));
         }
-        assert_eq!(
-            BlockVerifyingKey::from_bytes(b"key").err(),
-            Some(VerifyError::KeyFileUnsupported)
-        );
+        assert!(matches!(
+            BlockVerifyingKey::from_bytes(b"key"),
+            Err(VerifyError::KeyFormat(m)) if m.contains("expected at least 60 bytes")
+        ));
+        let mut not_a_key = b"ZKBP".to_vec();
+        not_a_key.resize(80, 0);
+        assert!(matches!(
+            BlockVerifyingKey::from_bytes(&not_a_key),
+            Err(VerifyError::KeyFormat(m)) if m.contains("bad magic")
+        ));
     }
 }

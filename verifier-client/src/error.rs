@@ -10,15 +10,24 @@ use stateless_executor::ExecutorError;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VerifyError {
     // ---- the block proof (see `block_proof`) ----
-    /// This build has no block-proof verifier yet (the seam in `block_proof`).
+    /// Deriving the key from the guest ELF needs the `std` feature (the emulator's ELF
+    /// loader); a no_std build takes a key file.
     #[error(
-        "this build of the verifier has no proof verifier (the library's `std` feature); \
-         check a bare commitment with --commitment"
+        "this build cannot derive the key from an ELF (the library's `std` feature): \
+         pass a verifying-key file"
     )]
-    ProofVerificationUnavailable,
-    /// Serialized verifying keys are not built yet.
-    #[error("verifying-key files are not supported yet: pass the guest ELF with --elf")]
-    KeyFileUnsupported,
+    KeyFromElfUnavailable,
+    /// The verifying-key file does not decode.
+    #[error("the verifying key does not decode: {0}")]
+    KeyFormat(String),
+    /// The key is not the one of the program the user pinned.
+    #[error("the verifying key is for program {got}, expected {expected}")]
+    ProgramId {
+        /// The pinned program id (hex).
+        expected: String,
+        /// The key's program id (hex).
+        got: String,
+    },
     /// The block proof's bytes do not decode.
     #[error("the block proof does not decode: {0}")]
     ProofFormat(String),

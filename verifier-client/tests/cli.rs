@@ -167,10 +167,10 @@ async fn malformed_files_are_rejected_not_panics() {
     // Files that do not exist.
     let run = verify(args(&["--commitment", "/nonexistent/c.bin"])).await;
     run.line("rejected: reading /nonexistent/c.bin: ");
-    // A key file: not supported yet (the key comes from the guest ELF).
+    // A key file that is not a key file.
     let run = verify(args(&["--proof", &c, "--vk", &c])).await;
     assert_eq!(run.code, 1);
-    run.line("rejected: verifying-key files are not supported yet");
+    run.line("rejected: the verifying key does not decode: bad magic");
     // A proof file that is not a block proof, with the key from the guest ELF.
     let elf = repo_root()
         .join("executor-guest/guest/target/riscv32im-risc0-zkvm-elf/release/stateless-guest");

@@ -94,10 +94,39 @@ pub mod chip_index {
 /// [`chip_index`]).
 pub fn program_machine(rom: ProgramRom) -> Vec<MachineAir> {
     let code = rom.code_span();
+    machine_of(ProgramChip::new(rom), code)
+}
+
+/// The chips a verifier of a program whose code is `code_words` words from `base` needs:
+/// [`program_machine`]'s, with a program chip that has no ROM (its preprocessed columns
+/// are in the verifying key's commitment; the constraints do not read the ROM).
+///
+/// # Errors
+///
+/// [`crate::chips::program::RomError::CodeOutOfRange`] if the span is empty, unaligned, or
+/// ends past [`crate::chips::program::PC_LIMIT`] − 4 (no ROM loads so).
+pub fn verifier_machine(
+    base: u32,
+    code_words: u32,
+) -> Result<Vec<MachineAir>, crate::chips::program::RomError> {
+    use crate::chips::program::{PC_LIMIT, RomError};
+    let end = u64::from(base) + 4 * u64::from(code_words);
+    if code_words == 0 || base % 4 != 0 || end > u64::from(PC_LIMIT - 4) {
+        return Err(RomError::CodeOutOfRange {
+            expected: PC_LIMIT - 4,
+            got: end.min(u64::from(u32::MAX)) as u32,
+        });
+    }
+    let start = base >> 2;
+    let code = crate::chips::memory::CodeSpan::new(start, start + code_words);
+    Ok(machine_of(ProgramChip::without_rom(base), code))
+}
+
+fn machine_of(program: ProgramChip, code: crate::chips::memory::CodeSpan) -> Vec<MachineAir> {
     let load_store = LoadStoreChip::new(code);
     vec![
         MachineAir::Cpu(CpuChip),
-        MachineAir::Program(ProgramChip::new(rom)),
+        MachineAir::Program(program),
         MachineAir::Registers(RegistersChip),
         MachineAir::AddSub(AddSubChip),
         MachineAir::Bitwise(BitwiseChip),

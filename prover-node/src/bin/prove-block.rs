@@ -11,7 +11,7 @@ use prover_node::emulate::default_guest_elf;
 use prover_node::recorded_fixtures_dir;
 use prover_node::spinner;
 use stateless_executor::{StatelessInput, validate_block};
-use verifier_client::block_proof::{self, BlockProof};
+use verifier_client::block_proof::{self, BlockProof, BlockVerifyingKey};
 use witness_builder::{
     ANVIL_TRANSFER_BLOCK, ReplayServer, RpcClient, build_witness, builder::chain_config_for,
 };
@@ -38,7 +38,7 @@ use zkvm::{DEFAULT_SHARD_CYCLES, DefaultConfig, Program, ProveOptions, Prover};
 ///   prove-block --number 19426587 --out cancun.proof
 ///   prove-block --rpc http://127.0.0.1:8545 --number 7 --fork prague
 ///   prove-block --input block.bin --out block.proof # a witness from build-witness
-///   verify --proof block-2.proof --elf executor-guest/guest/target/riscv32im-risc0-zkvm-elf/release/stateless-guest
+///   verify --proof block-2.proof --vk block-2.vk     # check it as a light client
 #[derive(Debug, Parser)]
 #[command(name = "prove-block", version, about, verbatim_doc_comment)]
 struct Args {
@@ -58,12 +58,21 @@ struct Args {
     /// Where to write the block proof (default: block-N.proof).
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
+    /// Where to write the guest's verifying-key file, ZKVK v1, for `verify --vk` (default:
+    /// the proof's path with the extension .vk).
+    #[arg(long, value_name = "FILE")]
+    vk_out: Option<PathBuf>,
     /// Cycles per shard (at most 2^22 - 2; smaller shards need less memory).
     #[arg(long, default_value_t = DEFAULT_SHARD_CYCLES)]
     shard_cycles: u64,
     /// The guest ELF (default: the one `make guest` builds).
     #[arg(long, value_name = "FILE")]
     elf: Option<PathBuf>,
+    /// Plan instead of proving: record every shard and generate its traces, print what
+    /// proving would commit (cells per shard, each chip's largest trace, the distinct shard
+    /// shapes) and write no proof. A few seconds per shard instead of ~20.
+    #[arg(long, conflicts_with_all = ["out", "vk_out"])]
+    plan: bool,
 }
 
 /// Peak resident set size of this process in MiB (Linux `VmHWM`), if known.
@@ -183,6 +192,10 @@ async fn run(args: Args) -> Result<(), BoxError> {
         summary.cycles, summary.seconds, args.shard_cycles
     );
 
+    if args.plan {
+        return plan(&prover, &encoded, &args, summary.cycles, total);
+    }
+
     let bar = ProgressBar::new(summary.cycles);
     bar.set_style(
         ProgressStyle::with_template(
@@ -214,19 +227,26 @@ async fn run(args: Args) -> Result<(), BoxError> {
         .clone()
         .unwrap_or_else(|| PathBuf::from(format!("block-{}.proof", commitment.number)));
     std::fs::write(&out, &bytes).map_err(|e| format!("writing {}: {e}", out.display()))?;
+    let key = prover.verifying_key().to_bytes();
+    let vk_out = args.vk_out.clone().unwrap_or_else(|| out.with_extension("vk"));
+    std::fs::write(&vk_out, &key).map_err(|e| format!("writing {}: {e}", vk_out.display()))?;
 
-    // Self-check: decode the file's bytes and verify them as the light client does.
+    // Self-check: decode the files' bytes and verify them as the light client does.
     let started = Instant::now();
-    let decoded = BlockProof::from_bytes(&bytes)?;
-    let public = zkvm::verify(prover.verifying_key(), &decoded.proof)?;
-    let proven = block_proof::commitment_from_public_output(public.exit_code, &public.output)?;
+    let vk = BlockVerifyingKey::from_bytes(&key)?;
+    let proven = block_proof::verify(&vk, &BlockProof::from_bytes(&bytes)?)?;
     let verify_time = started.elapsed();
     if proven != commitment {
         return Err("the proven commitment is not the native one".into());
     }
 
     let max_shard = stats.shards.iter().map(|s| s.trace_s + s.prove_s).fold(0.0, f64::max);
-    println!("block {} proven: {}", commitment.number, out.display());
+    println!(
+        "block {} proven: {} (verifying key {})",
+        commitment.number,
+        out.display(),
+        vk_out.display()
+    );
     println!("{commitment}");
     println!("--- figures ---");
     println!("program id        {}", prover.verifying_key().program_id());
@@ -249,7 +269,11 @@ async fn run(args: Args) -> Result<(), BoxError> {
         max_shard,
         stats.cycles as f64 / prove_time.as_secs_f64().max(1e-9)
     );
-    println!("verify            {:.0} ms", verify_time.as_secs_f64() * 1e3);
+    println!(
+        "verify            {:.0} ms (key file {} bytes, decoded and checked)",
+        verify_time.as_secs_f64() * 1e3,
+        key.len()
+    );
     if let Some(mib) = peak_rss_mib() {
         println!("peak memory       {:.2} GiB", mib / 1024.0);
     }
@@ -258,6 +282,65 @@ async fn run(args: Args) -> Result<(), BoxError> {
         bytes.len(),
         bytes.len() as f64 / (1 << 20) as f64
     );
+    println!("total             {:.1} s", total.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// `--plan`: every shard's traces without the STARK, and the figures.
+fn plan(
+    prover: &Prover<DefaultConfig>,
+    input: &[u8],
+    args: &Args,
+    cycles: u64,
+    total: Instant,
+) -> Result<(), BoxError> {
+    let bar = ProgressBar::new(cycles);
+    bar.set_style(
+        ProgressStyle::with_template(
+            "plan [{elapsed_precise}] {bar:40} {pos}/{len} cycles, {msg} (eta {eta})",
+        )
+        .expect("static template"),
+    );
+    let started = Instant::now();
+    let plans = prover.plan(input, ProveOptions { shard_cycles: args.shard_cycles }, |p| {
+        bar.inc(p.cycles);
+        bar.set_message(format!("shard {}", p.index + 1));
+    });
+    bar.finish_and_clear();
+    let plans = plans?;
+    let cells: Vec<u64> = plans.iter().map(|p| p.cells()).collect();
+    let sum: u64 = cells.iter().sum();
+    let shapes: std::collections::BTreeSet<Vec<u8>> = plans.iter().map(|p| p.shape()).collect();
+    println!("--- plan (nothing proven) ---");
+    println!("cycles            {cycles}");
+    println!("shards            {} of up to {} cycles", plans.len(), args.shard_cycles);
+    println!(
+        "traces            {:.1} s to generate (recording included: {:.1} s)",
+        plans.iter().map(|p| p.trace_s).sum::<f64>(),
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "cells             {sum} ({:.1} per cycle); per shard min {} / mean {} / max {}",
+        sum as f64 / cycles.max(1) as f64,
+        cells.iter().min().unwrap_or(&0),
+        sum / cells.len().max(1) as u64,
+        cells.iter().max().unwrap_or(&0)
+    );
+    println!("distinct shapes   {} (each chip's log2 height per shard)", shapes.len());
+    println!("chip               width  max rows   share of cells");
+    if let Some(first) = plans.first() {
+        for (chip, &(name, width, _)) in first.traces.iter().enumerate() {
+            let rows = plans.iter().map(|p| p.traces[chip].2).max().unwrap_or(0);
+            let chip_cells: u64 = plans.iter().map(|p| (width * p.traces[chip].2) as u64).sum();
+            println!(
+                "  {name:<16} {width:>5}  {rows:>9}   {:>5.1}%",
+                100.0 * chip_cells as f64 / sum.max(1) as f64
+            );
+        }
+    }
+    if let Some(mib) = peak_rss_mib() {
+        println!("peak memory       {:.2} GiB", mib / 1024.0);
+    }
     println!("total             {:.1} s", total.elapsed().as_secs_f64());
     Ok(())
 }

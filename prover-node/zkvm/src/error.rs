@@ -44,6 +44,9 @@ pub enum ZkvmError {
     /// The STARK prover refused the traces (a bug of trace generation, reported).
     #[error("proving failed: {0}")]
     Prove(#[from] zkvm_stark::ProveError),
+    /// The verifying key's bytes are malformed (see `ProgramVerifyingKey::from_bytes`).
+    #[error("verifying key does not decode: {0}")]
+    Key(String),
     /// The proof bytes do not decode.
     #[error("proof does not decode: {0}")]
     Decode(String),

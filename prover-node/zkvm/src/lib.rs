@@ -24,25 +24,33 @@
 //! shard's public values carry its state in and out (pc, registers, the Merkle root of the
 //! RAM, the stream cursors), and [`verify`] chains them.
 
+#![no_std]
+
 extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
 
 mod error;
+mod key;
 mod proof;
 
+#[cfg(feature = "prover")]
+use alloc::string::ToString;
 use alloc::vec::Vec;
 use core::fmt;
 
-use sha2::{Digest as _, Sha256};
+#[cfg(feature = "prover")]
 use zkvm_machine::chips::program::ProgramRom;
 pub use zkvm_machine::execution::StreamSlice;
-use zkvm_machine::execution::{
-    self, ExecutionRecord, ShardPublicValues, ShardStart, program_machine,
-};
+use zkvm_machine::execution::{self, ShardPublicValues, ShardStart};
+#[cfg(feature = "prover")]
+use zkvm_machine::execution::{ExecutionRecord, program_machine};
 use zkvm_machine::memory_root::Digest;
 use zkvm_machine::{MachineAir, MachineTraces};
 use zkvm_stark::{Keys, MachineProof, ProvingKey, Val, VerifyingKey};
 
 pub use error::ZkvmError;
+pub use key::{VERIFYING_KEY_HEADER_LEN, VERIFYING_KEY_MAGIC, VERIFYING_KEY_VERSION};
 pub use zkvm_stark::{DefaultConfig, HighSecurityConfig, MachineConfig};
 
 /// A STARK configuration the zkVM proves with: [`DefaultConfig`] (≥ 100 conjectured bits)
@@ -78,6 +86,16 @@ pub trait ZkvmConfig: MachineConfig + Sized {
         vk: &VerifyingKey<Self, MachineAir>,
         proof: &MachineProof<Self>,
     ) -> Result<(), zkvm_stark::VerifyError>;
+    /// `zkvm_stark::verifying_key_from_bytes` for this configuration.
+    ///
+    /// # Errors
+    ///
+    /// As `zkvm_stark::verifying_key_from_bytes`.
+    fn key_from_bytes(
+        &self,
+        airs: Vec<MachineAir>,
+        bytes: &[u8],
+    ) -> Result<VerifyingKey<Self, MachineAir>, zkvm_stark::DecodeError>;
     /// `zkvm_stark::MachineShape::of` for this configuration.
     fn machine_shape(
         vk: &VerifyingKey<Self, MachineAir>,
@@ -111,6 +129,14 @@ macro_rules! impl_zkvm_config {
                 zkvm_stark::verify_machine(self, vk, proof)
             }
 
+            fn key_from_bytes(
+                &self,
+                airs: Vec<MachineAir>,
+                bytes: &[u8],
+            ) -> Result<VerifyingKey<Self, MachineAir>, zkvm_stark::DecodeError> {
+                zkvm_stark::verifying_key_from_bytes(self, airs, bytes)
+            }
+
             fn machine_shape(
                 vk: &VerifyingKey<Self, MachineAir>,
                 log_rows: usize,
@@ -132,9 +158,10 @@ pub use proof::{
 /// within the memory gadget's 2^24 gap for a register untouched since the start.
 pub const MAX_CYCLES: u64 = (1 << 22) - 2;
 
-/// The identity of a program under a configuration: SHA-256 of the configuration id, the
-/// entry point, the code and image spans, and the STARK commitment to the preprocessed
-/// columns (program ROM, memory image, byte table, initial registers).
+/// The identity of a program under a configuration: the SHA-256 of its verifying key
+/// (configuration id, entry point, code and image spans, the image's Merkle root, the STARK
+/// commitment to the preprocessed columns and their layout; see
+/// [`ProgramVerifyingKey::to_bytes`]). Two keys with the same id verify the same proofs.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct ProgramId(pub [u8; 32]);
 
@@ -154,12 +181,14 @@ impl fmt::Debug for ProgramId {
 }
 
 /// A program of the machine: its ELF, decoded.
+#[cfg(feature = "prover")]
 #[derive(Debug, Clone)]
 pub struct Program {
     elf: Vec<u8>,
     rom: ProgramRom,
 }
 
+#[cfg(feature = "prover")]
 impl Program {
     /// Decode `elf` (RV32IM, code below 2^30).
     ///
@@ -182,12 +211,13 @@ impl Program {
     }
 }
 
-/// What a verifier needs to check proofs of one program.
+/// What a verifier needs to check proofs of one program: the chips' key and the program's
+/// shape. Built from the program ([`ProgramVerifyingKey::new`], prover feature) or decoded
+/// from a key file ([`ProgramVerifyingKey::from_bytes`], no_std).
 pub struct ProgramVerifyingKey<SC: ZkvmConfig> {
     config: SC,
     vk: VerifyingKey<SC, MachineAir>,
-    rom: ProgramRom,
-    initial_root: Digest,
+    shape: key::ProgramShape,
     program_id: ProgramId,
 }
 
@@ -200,7 +230,12 @@ impl<SC: ZkvmConfig> ProgramVerifyingKey<SC> {
     /// The Merkle root of the program's initial memory (its image): the first shard's
     /// memory root.
     pub fn initial_root(&self) -> Digest {
-        self.initial_root
+        self.shape.initial_root
+    }
+
+    /// The address of the program's first instruction.
+    pub fn entry(&self) -> u32 {
+        self.shape.entry
     }
 
     /// The STARK verifying key.
@@ -215,46 +250,24 @@ impl<SC: ZkvmConfig> ProgramVerifyingKey<SC> {
     }
 }
 
-fn program_id<SC: ZkvmConfig>(
-    rom: &ProgramRom,
-    initial_root: &Digest,
-    vk: &VerifyingKey<SC, MachineAir>,
-) -> ProgramId {
-    let mut h = Sha256::new();
-    h.update(b"zkvm program id v2");
-    h.update([SC::ID as u8]);
-    h.update(rom.entry.to_le_bytes());
-    h.update(rom.base.to_le_bytes());
-    h.update((rom.instructions.len() as u64).to_le_bytes());
-    h.update(rom.memory.start.to_le_bytes());
-    h.update((rom.memory.words.len() as u64).to_le_bytes());
-    // The image is no preprocessed column: its Merkle root (the first shard's memory) is
-    // hashed in.
-    for element in initial_root {
-        h.update(element.to_le_bytes());
-    }
-    // The commitment holds field elements and vectors only: it always serializes.
-    let commitment = vk
-        .common()
-        .preprocessed
-        .as_ref()
-        .map(|p| postcard::to_allocvec(&p.commitment).expect("a commitment serializes"))
-        .unwrap_or_default();
-    h.update((commitment.len() as u64).to_le_bytes());
-    h.update(&commitment);
-    ProgramId(h.finalize().into())
-}
-
 /// The STARK keys of `program`'s machine, and its verifying key with the program id.
+#[cfg(feature = "prover")]
 fn setup_program<SC: ZkvmConfig>(
     program: &Program,
 ) -> Result<(ProvingKey<SC, MachineAir>, ProgramVerifyingKey<SC>), ZkvmError> {
     let config = SC::build();
     let (pk, vk) = config.setup_machine(program_machine(program.rom.clone()))?;
-    let initial_root = execution::image_memory(&program.rom.memory).root();
-    let program_id = program_id(&program.rom, &initial_root, &vk);
-    let rom = program.rom.clone();
-    Ok((pk, ProgramVerifyingKey { config, vk, rom, initial_root, program_id }))
+    let rom = &program.rom;
+    let shape = key::ProgramShape {
+        entry: rom.entry,
+        code_base: rom.base,
+        code_words: rom.instructions.len() as u32,
+        memory_start: rom.memory.start,
+        memory_words: rom.memory.words.len() as u32,
+        initial_root: execution::image_memory(&rom.memory).root(),
+    };
+    let program_id = key::program_id(&key::encode::<SC>(&shape, &vk));
+    Ok((pk, ProgramVerifyingKey { config, vk, shape, program_id }))
 }
 
 /// How a run is cut into shards.
@@ -330,6 +343,7 @@ pub struct RunSummary {
 }
 
 /// Proves runs of one program (holds its proving key).
+#[cfg(feature = "prover")]
 pub struct Prover<SC: ZkvmConfig = DefaultConfig> {
     config: SC,
     program: Program,
@@ -337,6 +351,7 @@ pub struct Prover<SC: ZkvmConfig = DefaultConfig> {
     vk: ProgramVerifyingKey<SC>,
 }
 
+#[cfg(feature = "prover")]
 impl<SC: ZkvmConfig> Prover<SC> {
     /// The keys of `program`: commits its ROM and the fixed tables, and hashes its initial
     /// memory into a Merkle root.
@@ -452,72 +467,37 @@ impl<SC: ZkvmConfig> Prover<SC> {
         mut on_shard: impl FnMut(&ShardStats),
         mut hook: impl FnMut(usize, &mut MachineTraces<Val>),
     ) -> Result<(Proof<SC>, ProveStats), ZkvmError> {
-        if !(1..=MAX_CYCLES).contains(&options.shard_cycles) {
-            return Err(ZkvmError::ShardCycles { max: MAX_CYCLES, got: options.shard_cycles });
-        }
-        let rom = &self.program.rom;
         let mut stats = ProveStats { cycles: summary.cycles, ..ProveStats::default() };
         stats.emulate_s = summary.seconds;
-        let mut memory = execution::image_memory(&rom.memory);
-        let mut cursors = (0u32, 0u32);
         let mut shards = Vec::new();
-        let mut failure = None;
         let started = std::time::Instant::now();
-        let recorded = zkvm_emulator::Emulator::run_recording(
-            &self.program.elf,
-            input.to_vec(),
-            options.shard_cycles,
-            |chunk| {
-                if failure.is_some() {
-                    return;
-                }
-                let index = shards.len();
-                let t = std::time::Instant::now();
-                let record = ExecutionRecord::from_chunk(chunk, input, cursors.0, cursors.1);
-                let end = record.shard_end();
-                cursors = (end.input_cursor, end.output_cursor);
-                let mut traces = record.generate_traces::<Val>(rom, &mut memory);
-                drop(record);
+        let recorded =
+            self.for_each_shard(input, options, |index, cycles, mut traces, trace_s| {
                 hook(index, &mut traces);
-                let trace_s = t.elapsed().as_secs_f64();
-                let shapes: Vec<(&'static str, usize, usize)> = self
-                    .pk
-                    .airs()
-                    .iter()
-                    .zip(&traces.traces)
-                    .map(|(air, t)| (air.name(), t.width, p3_matrix::Matrix::height(t)))
-                    .collect();
+                let shapes = self.shapes(&traces);
                 let t = std::time::Instant::now();
                 let proven = self.config.prove_machine(&self.pk, &traces);
                 drop(traces);
                 let prove_s = t.elapsed().as_secs_f64();
-                match proven {
-                    Ok(machine) => {
-                        let shard = ShardStats {
-                            index,
-                            cycles: chunk.cycles(),
-                            trace_s,
-                            prove_s,
-                            cells: shapes.iter().map(|&(_, w, h)| (w * h) as u64).sum(),
-                            proof_bytes: proof::encode_shard(&machine).len(),
-                        };
-                        if index == 0 {
-                            stats.traces = shapes;
-                        }
-                        stats.trace_s += trace_s;
-                        stats.prove_s += prove_s;
-                        on_shard(&shard);
-                        stats.shards.push(shard);
-                        shards.push(machine);
-                    }
-                    Err(e) => failure = Some(ZkvmError::Prove(e)),
+                let machine = proven?;
+                let shard = ShardStats {
+                    index,
+                    cycles,
+                    trace_s,
+                    prove_s,
+                    cells: shapes.iter().map(|&(_, w, h)| (w * h) as u64).sum(),
+                    proof_bytes: proof::encode_shard(&machine).len(),
+                };
+                if index == 0 {
+                    stats.traces = shapes;
                 }
-            },
-        );
-        if let Some(e) = failure {
-            return Err(e);
-        }
-        let recorded = recorded.map_err(|e| ZkvmError::Fault(e.to_string()))?;
+                stats.trace_s += trace_s;
+                stats.prove_s += prove_s;
+                on_shard(&shard);
+                stats.shards.push(shard);
+                shards.push(machine);
+                Ok(())
+            })?;
         let elapsed = started.elapsed().as_secs_f64();
         stats.emulate_s += (elapsed - stats.trace_s - stats.prove_s).max(0.0);
         let proof = Proof {
@@ -528,8 +508,113 @@ impl<SC: ZkvmConfig> Prover<SC> {
         };
         Ok((proof, stats))
     }
+
+    /// Record the run and generate every shard's traces without proving them: what
+    /// proving would cost (per shard: cycles, each chip's `(name, width, height)`), for
+    /// planning and for choosing shard shapes. Memory is bounded by one shard, as in
+    /// [`Prover::prove_with`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Prover::prove_with`], without the STARK's.
+    pub fn plan(
+        &self,
+        input: &[u8],
+        options: ProveOptions,
+        mut on_shard: impl FnMut(&ShardPlan),
+    ) -> Result<Vec<ShardPlan>, ZkvmError> {
+        let mut plans = Vec::new();
+        self.for_each_shard(input, options, |index, cycles, traces, trace_s| {
+            let plan = ShardPlan { index, cycles, trace_s, traces: self.shapes(&traces) };
+            drop(traces);
+            on_shard(&plan);
+            plans.push(plan);
+            Ok(())
+        })?;
+        Ok(plans)
+    }
+
+    /// `(chip name, width, height)` of every main trace.
+    fn shapes(&self, traces: &MachineTraces<Val>) -> Vec<(&'static str, usize, usize)> {
+        self.pk
+            .airs()
+            .iter()
+            .zip(&traces.traces)
+            .map(|(air, t)| (air.name(), t.width, p3_matrix::Matrix::height(t)))
+            .collect()
+    }
+
+    /// Record the run in shards of `options.shard_cycles` and hand each shard's traces to
+    /// `f(index, cycles, traces, seconds generating them)`, one shard at a time; stop at the
+    /// first error `f` returns.
+    fn for_each_shard(
+        &self,
+        input: &[u8],
+        options: ProveOptions,
+        mut f: impl FnMut(usize, u64, MachineTraces<Val>, f64) -> Result<(), ZkvmError>,
+    ) -> Result<zkvm_emulator::ExecutionSummary, ZkvmError> {
+        if !(1..=MAX_CYCLES).contains(&options.shard_cycles) {
+            return Err(ZkvmError::ShardCycles { max: MAX_CYCLES, got: options.shard_cycles });
+        }
+        let rom = &self.program.rom;
+        let mut memory = execution::image_memory(&rom.memory);
+        let mut cursors = (0u32, 0u32);
+        let mut index = 0;
+        let mut failure = None;
+        let recorded = zkvm_emulator::Emulator::run_recording(
+            &self.program.elf,
+            input.to_vec(),
+            options.shard_cycles,
+            |chunk| {
+                if failure.is_some() {
+                    return;
+                }
+                let t = std::time::Instant::now();
+                let record = ExecutionRecord::from_chunk(chunk, input, cursors.0, cursors.1);
+                let end = record.shard_end();
+                cursors = (end.input_cursor, end.output_cursor);
+                let traces = record.generate_traces::<Val>(rom, &mut memory);
+                drop(record);
+                let trace_s = t.elapsed().as_secs_f64();
+                if let Err(e) = f(index, chunk.cycles(), traces, trace_s) {
+                    failure = Some(e);
+                }
+                index += 1;
+            },
+        );
+        if let Some(e) = failure {
+            return Err(e);
+        }
+        recorded.map_err(|e| ZkvmError::Fault(e.to_string()))
+    }
 }
 
+/// What one shard would cost to prove ([`Prover::plan`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShardPlan {
+    /// Index of the shard, from 0.
+    pub index: usize,
+    /// Cycles in the shard.
+    pub cycles: u64,
+    /// Seconds generating its traces.
+    pub trace_s: f64,
+    /// `(chip name, width, height)` of every chip's main trace.
+    pub traces: Vec<(&'static str, usize, usize)>,
+}
+
+impl ShardPlan {
+    /// Committed main-trace cells (Σ width × height).
+    pub fn cells(&self) -> u64 {
+        self.traces.iter().map(|&(_, w, h)| (w * h) as u64).sum()
+    }
+
+    /// The shard's shape: each chip's log2 height, in chip order.
+    pub fn shape(&self) -> Vec<u8> {
+        self.traces.iter().map(|&(_, _, h)| h.trailing_zeros() as u8).collect()
+    }
+}
+
+#[cfg(feature = "prover")]
 impl<SC: ZkvmConfig> ProgramVerifyingKey<SC> {
     /// The verifying key of `program` (the same as [`Prover::verifying_key`]'s).
     ///
@@ -607,6 +692,7 @@ pub fn input_digest(bytes: &[u8]) -> Result<[u32; 8], ZkvmError> {
 /// # Errors
 ///
 /// As [`Prover::new`] and [`Prover::prove`].
+#[cfg(feature = "prover")]
 pub fn prove(program: &Program, input: &[u8]) -> Result<Proof<DefaultConfig>, ZkvmError> {
     Prover::<DefaultConfig>::new(program)?.prove(input)
 }
@@ -636,8 +722,8 @@ pub fn verify<SC: ZkvmConfig>(
         return Err(ZkvmError::Chain { shard: 0, reason: "the proof has no shard" });
     }
     let last_index = proof.shards.len() - 1;
-    let mut expected_start = ShardStart::initial(vk.rom.entry);
-    let mut expected_root = vk.initial_root;
+    let mut expected_start = ShardStart::initial(vk.shape.entry);
+    let mut expected_root = vk.shape.initial_root;
     let mut input_len = None;
     let mut input_slices = Vec::with_capacity(proof.shards.len());
     let mut exit_code = 0;

@@ -216,6 +216,64 @@ fn verifying_key_from_the_elf_matches_the_provers() {
     verify(&vk, &fx.prove(INPUT)).expect("verifies under an independently built key");
 }
 
+#[test]
+fn verifying_key_file_round_trips_and_verifies() {
+    let fx = Fixture::new(&echo_sum());
+    let bytes = fx.vk().to_bytes();
+    assert_eq!(&bytes[..4], b"ZKVK");
+    let decoded = ProgramVerifyingKey::<DefaultConfig>::from_bytes(&bytes).expect("decodes");
+    assert_eq!(decoded.program_id(), fx.vk().program_id(), "the id is recomputed from the file");
+    assert_eq!(decoded.to_bytes(), bytes);
+    assert_eq!(decoded.initial_root(), fx.vk().initial_root());
+    assert_eq!(decoded.entry(), zkvm_abi::memory::PROGRAM_START);
+    let public = verify(&decoded, &fx.prove(INPUT)).expect("a key from the file verifies");
+    assert_eq!(public.exit_code, byte_sum(INPUT));
+    // Another configuration's key file is refused by this configuration.
+    let high = Prover::<zkvm::HighSecurityConfig>::new(&Program::from_elf(&echo_sum()).unwrap())
+        .unwrap()
+        .verifying_key()
+        .to_bytes();
+    assert!(matches!(
+        ProgramVerifyingKey::<DefaultConfig>::from_bytes(&high),
+        Err(ZkvmError::Key(m)) if m.contains("configuration")
+    ));
+}
+
+#[test]
+fn a_changed_key_file_does_not_verify_the_proof() {
+    let fx = Fixture::new(&halt_seven());
+    let proof = fx.prove(b"");
+    let bytes = fx.vk().to_bytes();
+    let (mut refused, mut other_id) = (0, 0);
+    for i in 0..bytes.len() {
+        let mut bad = bytes.clone();
+        bad[i] ^= 0x01;
+        match ProgramVerifyingKey::<DefaultConfig>::from_bytes(&bad) {
+            Err(ZkvmError::Key(_)) => refused += 1,
+            Err(e) => panic!("byte {i}: unexpected error {e}"),
+            Ok(key) if key.to_bytes() == bytes => panic!("byte {i}: decoded to the same key"),
+            Ok(key) => {
+                // Every byte is hashed into the id, so the proof's program id no longer
+                // matches: a changed key never verifies a proof made for the real one.
+                assert_ne!(key.program_id(), fx.vk().program_id(), "byte {i}");
+                assert!(
+                    matches!(verify(&key, &proof), Err(ZkvmError::ProgramMismatch { .. })),
+                    "byte {i}"
+                );
+                other_id += 1;
+            }
+        }
+    }
+    assert!(refused > 0 && other_id > 0, "refused {refused}, other id {other_id}");
+    for len in 0..bytes.len() {
+        assert!(ProgramVerifyingKey::<DefaultConfig>::from_bytes(&bytes[..len]).is_err());
+    }
+    // Another program's key: another id, the proof is refused.
+    let other = Fixture::new(&echo_sum());
+    let key = ProgramVerifyingKey::<DefaultConfig>::from_bytes(&other.vk().to_bytes()).unwrap();
+    assert!(matches!(verify(&key, &proof), Err(ZkvmError::ProgramMismatch { .. })));
+}
+
 // ---- a malicious prover: one changed cell, or a skipped instruction ----
 
 #[test]

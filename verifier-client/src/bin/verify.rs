@@ -17,7 +17,9 @@ use witness_builder::builder::chain_config_for;
 /// Command-line mistakes exit with 2.
 ///
 /// Checks, in order:
-///   1. the proof against the block-validator program's key (--vk or --elf), giving the
+///   1. the proof against the block-validator program's key (--vk: a key file, ZKVK v1,
+///      as prove-block writes it, decoded in milliseconds; or --elf: derived from the guest
+///      ELF, ~1 s; --program-id pins the key's program id, the SHA-256 of the key), giving the
 ///      proven BlockCommitment (182 bytes: chain id, number, block hash, parent hash, state
 ///      roots, chain-config hash); with --commitment a bare commitment file is taken instead
 ///      and no proof is checked (for debugging and tests: the line says so);
@@ -38,6 +40,7 @@ use witness_builder::builder::chain_config_for;
 /// Examples:
 ///   verify --proof block.proof --elf stateless-guest --rpc http://127.0.0.1:8545
 ///   verify --proof block.proof --vk block.vk --header 19426587.rlp
+///   verify --proof block-2.proof --vk block-2.vk --program-id 3f2a…   # pin the program
 ///   curl -s -X POST -H 'content-type: application/json' http://127.0.0.1:8545 \
 ///     --data '{"jsonrpc":"2.0","id":1,"method":"eth_getBlockByNumber","params":["0x2",false]}' \
 ///     > header.json
@@ -58,6 +61,10 @@ struct Args {
     /// The verifying key of the block-validator program.
     #[arg(long, value_name = "FILE", conflicts_with = "elf")]
     vk: Option<PathBuf>,
+    /// The program id the key must have (hex, as the accepted line and prove-block print
+    /// it): reject a key of any other program.
+    #[arg(long, value_name = "HEX", conflicts_with = "commitment")]
+    program_id: Option<String>,
     /// The block-validator guest ELF to derive the verifying key from (default: the one
     /// `make guest` builds, executor-guest/guest/target/riscv32im-risc0-zkvm-elf/release/
     /// stateless-guest).
@@ -101,12 +108,13 @@ fn main() -> ExitCode {
 
 /// The steps of the command's doc; the accepted line (after `accepted: `) or the reason.
 async fn run(args: &Args) -> Result<String, VerifyError> {
-    // 1. The proven commitment (or a bare one).
-    let commitment = match (&args.proof, &args.commitment) {
+    // 1. The proven commitment (or a bare one), and the program the key is for.
+    let (commitment, program) = match (&args.proof, &args.commitment) {
         (Some(proof), _) => proven_commitment(args, proof)?,
-        (None, Some(path)) => {
-            BlockCommitment::from_bytes(&read(path)?).map_err(VerifyError::Commitment)?
-        }
+        (None, Some(path)) => (
+            BlockCommitment::from_bytes(&read(path)?).map_err(VerifyError::Commitment)?,
+            String::new(),
+        ),
         (None, None) => unreachable!("clap requires --proof or --commitment"),
     };
 
@@ -145,17 +153,21 @@ async fn run(args: &Args) -> Result<String, VerifyError> {
         commitment.post_state_root
     );
     line.push_str(&match (&trusted, &args.proof) {
-        (Some(_), Some(_)) => format!("; proof verified; matches {source}"),
+        (Some(_), Some(_)) => format!("; proof of program {program} verified; matches {source}"),
         (Some(_), None) => format!("; matches {source} (commitment only: no proof verified)"),
-        (None, Some(_)) => "; proof verified; header not checked (no --rpc or --header)".into(),
+        (None, Some(_)) => {
+            format!(
+                "; proof of program {program} verified; header not checked (no --rpc or --header)"
+            )
+        }
         (None, None) => "; commitment only: no proof verified, header not checked".into(),
     });
     Ok(line)
 }
 
-/// Step 1 for --proof: the key (--vk, --elf or the default ELF), the proof, the seam's
-/// `block_proof::verify`.
-fn proven_commitment(args: &Args, proof: &Path) -> Result<BlockCommitment, VerifyError> {
+/// Step 1 for --proof: the key (--vk, --elf or the default ELF) and its pinned id, the
+/// proof, `block_proof::verify`; the commitment and the key's program id.
+fn proven_commitment(args: &Args, proof: &Path) -> Result<(BlockCommitment, String), VerifyError> {
     let vk = match (&args.vk, &args.elf) {
         (Some(vk), _) => BlockVerifyingKey::from_bytes(&read(vk)?)?,
         (None, elf) => {
@@ -163,8 +175,11 @@ fn proven_commitment(args: &Args, proof: &Path) -> Result<BlockCommitment, Verif
             BlockVerifyingKey::from_elf(&read(&path)?)?
         }
     };
+    if let Some(expected) = &args.program_id {
+        vk.check_program_id(expected)?;
+    }
     let proof = BlockProof::from_bytes(&read(proof)?)?;
-    block_proof::verify(&vk, &proof)
+    Ok((block_proof::verify(&vk, &proof)?, vk.program_id()))
 }
 
 /// Where `make guest` leaves the block-validator ELF.

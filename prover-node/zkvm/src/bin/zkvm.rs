@@ -49,11 +49,24 @@ enum Command {
         #[arg(long, default_value_t = zkvm::DEFAULT_SHARD_CYCLES)]
         shard_cycles: u64,
     },
-    /// Check a proof against the program; prints what it proves.
-    Verify {
-        /// The program (RV32IM ELF) the proof must be for.
+    /// Write the program's verifying-key file (ZKVK v1) and print its program id.
+    Key {
+        /// The program (RV32IM ELF).
         #[arg(long)]
         elf: PathBuf,
+        /// Where to write the key.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Check a proof against the program; prints what it proves.
+    #[command(group(clap::ArgGroup::new("key").required(true).args(["elf", "vk"])))]
+    Verify {
+        /// The program (RV32IM ELF) the proof must be for (the key is derived from it).
+        #[arg(long)]
+        elf: Option<PathBuf>,
+        /// The program's verifying-key file (from `zkvm key`), instead of the ELF.
+        #[arg(long, conflicts_with = "elf")]
+        vk: Option<PathBuf>,
         /// The proof file.
         #[arg(long)]
         proof: PathBuf,
@@ -119,9 +132,24 @@ fn run(cli: Cli) -> Result<(), CliError> {
             println!("proof     {} bytes -> {}", bytes.len(), out.display());
             Ok(())
         }
-        Command::Verify { elf, proof, input } => {
+        Command::Key { elf, out } => {
             let program = Program::from_elf(&read(&elf)?)?;
             let vk = ProgramVerifyingKey::<DefaultConfig>::new(&program)?;
+            let bytes = vk.to_bytes();
+            std::fs::write(&out, &bytes)
+                .map_err(|source| CliError::Io { path: out.clone(), source })?;
+            println!("program   {}", vk.program_id());
+            println!("key       {} bytes -> {}", bytes.len(), out.display());
+            Ok(())
+        }
+        Command::Verify { elf, vk, proof, input } => {
+            let vk = match (vk, elf) {
+                (Some(vk), _) => ProgramVerifyingKey::<DefaultConfig>::from_bytes(&read(&vk)?)?,
+                (None, Some(elf)) => {
+                    ProgramVerifyingKey::<DefaultConfig>::new(&Program::from_elf(&read(&elf)?)?)?
+                }
+                (None, None) => unreachable!("clap requires --elf or --vk"),
+            };
             let proof = Proof::<DefaultConfig>::from_bytes(&read(&proof)?)?;
             let started = Instant::now();
             let public = verify(&vk, &proof)?;

@@ -26,7 +26,20 @@ impl ProgramChip {
         ProgramChip { rom }
     }
 
-    /// The ROM.
+    /// A verifier's chip: no ROM (the verifying key holds the commitment to its columns),
+    /// so no preprocessed trace to commit; `setup` on it yields a key that verifies nothing.
+    pub fn without_rom(base: u32) -> Self {
+        ProgramChip {
+            rom: ProgramRom {
+                base,
+                entry: base,
+                instructions: Vec::new(),
+                memory: super::MemoryImage::default(),
+            },
+        }
+    }
+
+    /// The ROM (no instructions for [`ProgramChip::without_rom`]).
     pub fn rom(&self) -> &ProgramRom {
         &self.rom
     }
@@ -38,7 +51,8 @@ impl<F: Field> BaseAir<F> for ProgramChip {
     }
 
     fn preprocessed_trace(&self) -> Option<RowMajorMatrix<F>> {
-        Some(self.rom.preprocessed_trace())
+        // A loaded ROM always has code (`RomError::NoCode`); an empty one is a verifier's.
+        (!self.rom.instructions.is_empty()).then(|| self.rom.preprocessed_trace())
     }
 
     fn preprocessed_width(&self) -> usize {
