@@ -78,3 +78,22 @@ fn default_block_is_proven_and_verified_end_to_end() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn plan_mode_reports_the_shards_and_writes_nothing() {
+    let dir = std::env::temp_dir().join(format!("prove-block-plan-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_prove-block"))
+        .arg("--plan")
+        .current_dir(&dir)
+        .output()
+        .expect("prove-block runs");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&run.stderr));
+    assert!(stdout.contains("--- plan (nothing proven) ---"), "{stdout}");
+    assert!(stdout.contains("cycles            11773399"), "{stdout}");
+    assert!(stdout.contains("shards            6 of up to 2097152 cycles"), "{stdout}");
+    assert!(stdout.contains("  keccak            2778"), "{stdout}");
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "no proof or key written");
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -217,6 +217,25 @@ fn verifying_key_from_the_elf_matches_the_provers() {
 }
 
 #[test]
+fn plan_matches_what_proving_commits() {
+    let fx = Fixture::new(&echo_sum());
+    let options = ProveOptions { shard_cycles: 64 };
+    let plans = fx.prover.plan(INPUT, options, |_| {}).unwrap();
+    let (proof, stats) = fx.prover.prove_with(INPUT, options, |_| {}).unwrap();
+    assert!(plans.len() > 2, "{} shards", plans.len());
+    assert_eq!(plans.len(), proof.shards.len());
+    for (plan, shard) in plans.iter().zip(&stats.shards) {
+        assert_eq!(
+            (plan.index, plan.cycles, plan.cells()),
+            (shard.index, shard.cycles, shard.cells)
+        );
+        assert_eq!(plan.shape().len(), fx.vk().stark_key().airs().len());
+    }
+    assert_eq!(plans[0].traces, stats.traces);
+    assert_eq!(plans.iter().map(|p| p.cycles).sum::<u64>(), stats.cycles);
+}
+
+#[test]
 fn verifying_key_file_round_trips_and_verifies() {
     let fx = Fixture::new(&echo_sum());
     let bytes = fx.vk().to_bytes();
