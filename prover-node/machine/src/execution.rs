@@ -111,7 +111,7 @@ pub fn verifier_machine(
 ) -> Result<Vec<MachineAir>, crate::chips::program::RomError> {
     use crate::chips::program::{PC_LIMIT, RomError};
     let end = u64::from(base) + 4 * u64::from(code_words);
-    if code_words == 0 || base % 4 != 0 || end > u64::from(PC_LIMIT - 4) {
+    if code_words == 0 || !base.is_multiple_of(4) || end > u64::from(PC_LIMIT - 4) {
         return Err(RomError::CodeOutOfRange {
             expected: PC_LIMIT - 4,
             got: end.min(u64::from(u32::MAX)) as u32,
