@@ -96,30 +96,13 @@ impl<SC: ZkvmConfig> ProgramVerifyingKey<SC> {
     /// the chips do not have. Never panics on untrusted bytes.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, ZkvmError> {
         let bad = |what: alloc::string::String| Err(ZkvmError::Key(what));
-        if bytes.len() < VERIFYING_KEY_HEADER_LEN {
-            return bad(format!(
-                "expected at least {VERIFYING_KEY_HEADER_LEN} bytes, got {}",
-                bytes.len()
-            ));
-        }
-        if bytes[0..4] != VERIFYING_KEY_MAGIC {
-            return bad(format!(
-                "bad magic: expected {VERIFYING_KEY_MAGIC:?}, got {:?}",
-                &bytes[0..4]
-            ));
-        }
-        let version = u16::from_le_bytes([bytes[4], bytes[5]]);
-        if version != VERIFYING_KEY_VERSION {
-            return bad(format!(
-                "unsupported version: expected {VERIFYING_KEY_VERSION}, got {version}"
-            ));
-        }
-        if bytes[6] != SC::ID as u8 {
-            return bad(format!("configuration: expected {}, got {}", SC::ID as u8, bytes[6]));
-        }
-        if bytes[7] != 0 {
-            return bad(format!("reserved byte: expected 0, got {}", bytes[7]));
-        }
+        crate::proof::check_file_header::<SC>(
+            bytes,
+            VERIFYING_KEY_MAGIC,
+            VERIFYING_KEY_VERSION,
+            VERIFYING_KEY_HEADER_LEN,
+        )
+        .map_err(ZkvmError::Key)?;
         let word = |i: usize| {
             let at = 8 + 4 * i;
             u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])

@@ -107,30 +107,13 @@ impl<SC: MachineConfig> Proof<SC> {
     /// [`ZkvmError::Decode`] on any malformed byte (never a panic).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, ZkvmError> {
         let bad = |what: alloc::string::String| Err(ZkvmError::Decode(what));
-        if bytes.len() < PROGRAM_PROOF_HEADER_LEN {
-            return bad(format!(
-                "expected at least {PROGRAM_PROOF_HEADER_LEN} bytes of header, got {}",
-                bytes.len()
-            ));
-        }
-        if bytes[0..4] != PROGRAM_PROOF_MAGIC {
-            return bad(format!(
-                "bad magic: expected {PROGRAM_PROOF_MAGIC:?}, got {:?}",
-                &bytes[0..4]
-            ));
-        }
-        let version = u16::from_le_bytes([bytes[4], bytes[5]]);
-        if version != PROGRAM_PROOF_VERSION {
-            return bad(format!(
-                "unsupported version: expected {PROGRAM_PROOF_VERSION}, got {version}"
-            ));
-        }
-        if bytes[6] != SC::ID as u8 {
-            return bad(format!("configuration: expected {}, got {}", SC::ID as u8, bytes[6]));
-        }
-        if bytes[7] != 0 {
-            return bad(format!("reserved header byte: expected 0, got {}", bytes[7]));
-        }
+        check_file_header::<SC>(
+            bytes,
+            PROGRAM_PROOF_MAGIC,
+            PROGRAM_PROOF_VERSION,
+            PROGRAM_PROOF_HEADER_LEN,
+        )
+        .map_err(ZkvmError::Decode)?;
         let word = |at: usize| {
             u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
         };
@@ -189,4 +172,32 @@ impl<SC: MachineConfig> Proof<SC> {
         }
         Ok(Proof { program_id: ProgramId(program_id), exit_code, output: output.to_vec(), shards })
     }
+}
+
+/// The first 8 bytes every zkvm file shares (proof `ZKPR`, key `ZKVK`): at least
+/// `header_len` bytes, the magic, the version, this configuration's id, a zero reserved
+/// byte. The reason, if not.
+pub(crate) fn check_file_header<SC: MachineConfig>(
+    bytes: &[u8],
+    magic: [u8; 4],
+    version: u16,
+    header_len: usize,
+) -> Result<(), alloc::string::String> {
+    if bytes.len() < header_len {
+        return Err(format!("expected at least {header_len} bytes of header, got {}", bytes.len()));
+    }
+    if bytes[0..4] != magic {
+        return Err(format!("bad magic: expected {magic:?}, got {:?}", &bytes[0..4]));
+    }
+    let got = u16::from_le_bytes([bytes[4], bytes[5]]);
+    if got != version {
+        return Err(format!("unsupported version: expected {version}, got {got}"));
+    }
+    if bytes[6] != SC::ID as u8 {
+        return Err(format!("configuration: expected {}, got {}", SC::ID as u8, bytes[6]));
+    }
+    if bytes[7] != 0 {
+        return Err(format!("reserved header byte: expected 0, got {}", bytes[7]));
+    }
+    Ok(())
 }
