@@ -196,13 +196,7 @@ async fn run(args: Args) -> Result<(), BoxError> {
         return plan(&prover, &encoded, &args, summary.cycles, total);
     }
 
-    let bar = ProgressBar::new(summary.cycles);
-    bar.set_style(
-        ProgressStyle::with_template(
-            "prove [{elapsed_precise}] {bar:40} {pos}/{len} cycles, {msg} (eta {eta})",
-        )
-        .expect("static template"),
-    );
+    let bar = cycle_bar("prove", summary.cycles);
     bar.set_message(format!("shard 0/{shards}"));
     let options = ProveOptions { shard_cycles: args.shard_cycles };
     let started = Instant::now();
@@ -286,6 +280,18 @@ async fn run(args: Args) -> Result<(), BoxError> {
     Ok(())
 }
 
+/// A progress bar over the run's cycles for `phase` (proving or planning, shard by shard).
+fn cycle_bar(phase: &str, cycles: u64) -> ProgressBar {
+    let bar = ProgressBar::new(cycles);
+    bar.set_style(
+        ProgressStyle::with_template(&format!(
+            "{phase} [{{elapsed_precise}}] {{bar:40}} {{pos}}/{{len}} cycles, {{msg}} (eta {{eta}})"
+        ))
+        .expect("a valid template"),
+    );
+    bar
+}
+
 /// `--plan`: every shard's traces without the STARK, and the figures.
 fn plan(
     prover: &Prover<DefaultConfig>,
@@ -294,13 +300,7 @@ fn plan(
     cycles: u64,
     total: Instant,
 ) -> Result<(), BoxError> {
-    let bar = ProgressBar::new(cycles);
-    bar.set_style(
-        ProgressStyle::with_template(
-            "plan [{elapsed_precise}] {bar:40} {pos}/{len} cycles, {msg} (eta {eta})",
-        )
-        .expect("static template"),
-    );
+    let bar = cycle_bar("plan", cycles);
     let started = Instant::now();
     let plans = prover.plan(input, ProveOptions { shard_cycles: args.shard_cycles }, |p| {
         bar.inc(p.cycles);

@@ -485,7 +485,7 @@ impl<SC: ZkvmConfig> Prover<SC> {
                     cycles,
                     trace_s,
                     prove_s,
-                    cells: shapes.iter().map(|&(_, w, h)| (w * h) as u64).sum(),
+                    cells: cells(&shapes),
                     proof_bytes: proof::encode_shard(&machine).len(),
                 };
                 if index == 0 {
@@ -589,6 +589,11 @@ impl<SC: ZkvmConfig> Prover<SC> {
     }
 }
 
+/// Committed main-trace cells of `(chip name, width, height)` traces: Σ width × height.
+fn cells(traces: &[(&'static str, usize, usize)]) -> u64 {
+    traces.iter().map(|&(_, w, h)| (w * h) as u64).sum()
+}
+
 /// What one shard would cost to prove ([`Prover::plan`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShardPlan {
@@ -605,7 +610,7 @@ pub struct ShardPlan {
 impl ShardPlan {
     /// Committed main-trace cells (Σ width × height).
     pub fn cells(&self) -> u64 {
-        self.traces.iter().map(|&(_, w, h)| (w * h) as u64).sum()
+        cells(&self.traces)
     }
 
     /// The shard's shape: each chip's log2 height, in chip order.
