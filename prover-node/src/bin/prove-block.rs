@@ -15,7 +15,8 @@ use verifier_client::block_proof::{self, BlockProof, BlockVerifyingKey};
 use witness_builder::{
     ANVIL_TRANSFER_BLOCK, ReplayServer, RpcClient, build_witness, builder::chain_config_for,
 };
-use zkvm::{DEFAULT_SHARD_CYCLES, DefaultConfig, Program, ProveOptions, Prover};
+use zkvm::spool::{SpoolDir, SpoolRun};
+use zkvm::{DEFAULT_SHARD_CYCLES, DefaultConfig, Program, ProveOptions, Prover, ShardStats};
 
 /// Prove an Ethereum block: build its stateless witness from a JSON-RPC node, run the
 /// block-validator guest (executor-guest/guest) on it in the zkVM, prove the run in shards,
@@ -26,6 +27,12 @@ use zkvm::{DEFAULT_SHARD_CYCLES, DefaultConfig, Program, ProveOptions, Prover};
 /// execution (fast emulation: cycles, shards), proving (one shard at a time: its events and
 /// traces are dropped before the next is recorded), writing, and a self-check through the
 /// verifier. A summary prints cycles, shards, time per phase, peak memory and proof size.
+///
+/// Each shard's proof is written to <out>.shards/ as soon as it is proven, and the proof
+/// file is assembled from there (memory holds one shard). If proving stops (Ctrl-C, a
+/// crash, a machine going away), run the same command again: it resumes at the first
+/// shard not yet proven. The directory is removed once the proof is written and checked
+/// (--keep-shards keeps it); its shards.tsv logs every shard's figures, over all attempts.
 ///
 /// With no flags it proves the built-in default: block 2 of a recorded anvil dev chain
 /// (one ether transfer, ~11.8 M guest cycles, 6 shards), served by a replay server on
@@ -68,10 +75,14 @@ struct Args {
     /// The guest ELF (default: the one `make guest` builds).
     #[arg(long, value_name = "FILE")]
     elf: Option<PathBuf>,
+    /// Keep the directory of proven shards (<out>.shards/) after the proof is written. It is
+    /// always kept when proving stops early: the same command resumes from it.
+    #[arg(long)]
+    keep_shards: bool,
     /// Plan instead of proving: record every shard and generate its traces, print what
     /// proving would commit (cells per shard, each chip's largest trace, the distinct shard
     /// shapes) and write no proof. A few seconds per shard instead of ~20.
-    #[arg(long, conflicts_with_all = ["out", "vk_out"])]
+    #[arg(long, conflicts_with_all = ["out", "vk_out", "keep_shards"])]
     plan: bool,
 }
 
@@ -196,42 +207,83 @@ async fn run(args: Args) -> Result<(), BoxError> {
         return plan(&prover, &encoded, &args, summary.cycles, total);
     }
 
-    let bar = cycle_bar("prove", summary.cycles);
-    bar.set_message(format!("shard 0/{shards}"));
-    let options = ProveOptions { shard_cycles: args.shard_cycles };
-    let started = Instant::now();
-    let proven = prover.prove_run(
-        &encoded,
-        &summary,
-        options,
-        |s| {
-            bar.inc(s.cycles);
-            bar.set_message(format!("shard {}/{shards}", s.index + 1));
-        },
-        |_, _| {},
-    );
-    bar.finish_and_clear();
-    let (proof, stats) = proven?;
-    let prove_time = started.elapsed();
-
-    let block = BlockProof { commitment, proof };
-    let bytes = block.to_bytes();
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from(format!("block-{}.proof", commitment.number)));
-    std::fs::write(&out, &bytes).map_err(|e| format!("writing {}: {e}", out.display()))?;
+    let spool_dir = PathBuf::from(format!("{}.shards", out.display()));
+    let run = SpoolRun::new(
+        prover.verifying_key().program_id(),
+        &encoded,
+        summary.cycles,
+        args.shard_cycles,
+    );
+    let (mut spool, kept) = SpoolDir::<DefaultConfig>::open(&spool_dir, &run)?;
+    if kept > 0 {
+        eprintln!(
+            "resuming: {kept} of {shards} shard(s) already proven in {} (their traces are generated again and must match)",
+            spool_dir.display()
+        );
+    }
+    let mut log = ShardLog::open(&spool_dir)?;
+    let bar = cycle_bar("prove", summary.cycles);
+    bar.set_message(format!("shard 0/{shards}"));
+    let options = ProveOptions { shard_cycles: args.shard_cycles };
+    let started = Instant::now();
+    let mut log_error = None;
+    let proven = prover.prove_into(
+        &encoded,
+        &summary,
+        options,
+        &mut spool,
+        |s| {
+            bar.inc(s.cycles);
+            bar.set_message(format!("shard {}/{shards}", s.index + 1));
+            if !s.resumed {
+                if let Err(e) = log.append(s) {
+                    log_error.get_or_insert(e);
+                }
+            }
+        },
+        |_, _| {},
+    );
+    bar.finish_and_clear();
+    let stats = proven?;
+    if let Some(e) = log_error {
+        eprintln!("warning: {e} (figures of earlier attempts may be incomplete)");
+    }
+    let prove_time = started.elapsed();
+
+    let shard_count = u32::try_from(stats.shards.len())?;
+    let bytes_written = spool.write_proof(
+        &out,
+        &block_proof::encode_header(&commitment),
+        prover.verifying_key().program_id(),
+        summary.exit_code,
+        &summary.output,
+        shard_count,
+    )?;
     let key = prover.verifying_key().to_bytes();
     let vk_out = args.vk_out.clone().unwrap_or_else(|| out.with_extension("vk"));
     std::fs::write(&vk_out, &key).map_err(|e| format!("writing {}: {e}", vk_out.display()))?;
 
-    // Self-check: decode the files' bytes and verify them as the light client does.
+    // Self-check: read the files back and verify them as the light client does.
     let started = Instant::now();
+    let bytes = std::fs::read(&out).map_err(|e| format!("reading {}: {e}", out.display()))?;
     let vk = BlockVerifyingKey::from_bytes(&key)?;
     let proven = block_proof::verify(&vk, &BlockProof::from_bytes(&bytes)?)?;
     let verify_time = started.elapsed();
     if proven != commitment {
         return Err("the proven commitment is not the native one".into());
+    }
+    debug_assert_eq!(bytes.len() as u64, bytes_written);
+    drop(bytes);
+    // Figures of every attempt (this one's and those of shards resumed from earlier ones).
+    let all_attempts = log.totals(stats.shards.len());
+    if args.keep_shards {
+        eprintln!("kept the shard proofs in {}", spool_dir.display());
+    } else {
+        spool.remove()?;
     }
 
     let max_shard = stats.shards.iter().map(|s| s.trace_s + s.prove_s).fold(0.0, f64::max);
@@ -263,6 +315,14 @@ async fn run(args: Args) -> Result<(), BoxError> {
         max_shard,
         stats.cycles as f64 / prove_time.as_secs_f64().max(1e-9)
     );
+    let resumed = stats.shards.iter().filter(|s| s.resumed).count();
+    if resumed > 0 {
+        println!(
+            "  resumed         {resumed} of {} shards were proven by earlier attempts; all attempts: {}",
+            stats.shards.len(),
+            all_attempts
+        );
+    }
     println!(
         "verify            {:.0} ms (key file {} bytes, decoded and checked)",
         verify_time.as_secs_f64() * 1e3,
@@ -272,12 +332,90 @@ async fn run(args: Args) -> Result<(), BoxError> {
         println!("peak memory       {:.2} GiB", mib / 1024.0);
     }
     println!(
-        "proof             {} bytes ({:.2} MiB)",
-        bytes.len(),
-        bytes.len() as f64 / (1 << 20) as f64
+        "proof             {bytes_written} bytes ({:.2} MiB)",
+        bytes_written as f64 / (1 << 20) as f64
     );
     println!("total             {:.1} s", total.elapsed().as_secs_f64());
     Ok(())
+}
+
+/// `shards.tsv` in the spool directory: one line per shard proven, by every attempt (a
+/// resumed run reports the time of all of them).
+struct ShardLog {
+    path: PathBuf,
+}
+
+/// Figures summed over the latest line of each shard in a [`ShardLog`].
+struct AttemptTotals {
+    shards: usize,
+    trace_s: f64,
+    prove_s: f64,
+    peak_gib: f64,
+}
+
+impl std::fmt::Display for AttemptTotals {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} shards logged, traces {:.1} s, STARK {:.1} s, peak memory {:.2} GiB",
+            self.shards, self.trace_s, self.prove_s, self.peak_gib
+        )
+    }
+}
+
+impl ShardLog {
+    const HEADER: &str = "shard\tcycles\ttrace_s\tprove_s\tcells\tproof_bytes\tpeak_rss_mib\n";
+
+    fn open(dir: &std::path::Path) -> Result<Self, BoxError> {
+        let path = dir.join("shards.tsv");
+        if !path.exists() {
+            std::fs::write(&path, Self::HEADER)
+                .map_err(|e| format!("writing {}: {e}", path.display()))?;
+        }
+        Ok(ShardLog { path })
+    }
+
+    fn append(&mut self, s: &ShardStats) -> Result<(), String> {
+        use std::io::Write;
+        let line = format!(
+            "{}\t{}\t{:.3}\t{:.3}\t{}\t{}\t{:.0}\n",
+            s.index,
+            s.cycles,
+            s.trace_s,
+            s.prove_s,
+            s.cells,
+            s.proof_bytes,
+            peak_rss_mib().unwrap_or(0.0)
+        );
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&self.path)
+            .and_then(|mut f| f.write_all(line.as_bytes()))
+            .map_err(|e| format!("appending to {}: {e}", self.path.display()))
+    }
+
+    /// The latest line of each of the first `shards` shards, summed.
+    fn totals(&self, shards: usize) -> AttemptTotals {
+        let mut latest = vec![None; shards];
+        for line in std::fs::read_to_string(&self.path).unwrap_or_default().lines().skip(1) {
+            let fields: Vec<&str> = line.split('\t').collect();
+            let parse = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok());
+            if let (Some(index), Some(trace_s), Some(prove_s), Some(peak)) =
+                (parse(0), parse(2), parse(3), parse(6))
+            {
+                if let Some(slot) = latest.get_mut(index as usize) {
+                    *slot = Some((trace_s, prove_s, peak));
+                }
+            }
+        }
+        let found: Vec<(f64, f64, f64)> = latest.into_iter().flatten().collect();
+        AttemptTotals {
+            shards: found.len(),
+            trace_s: found.iter().map(|f| f.0).sum(),
+            prove_s: found.iter().map(|f| f.1).sum(),
+            peak_gib: found.iter().map(|f| f.2).fold(0.0, f64::max) / 1024.0,
+        }
+    }
 }
 
 /// A progress bar over the run's cycles for `phase` (proving or planning, shard by shard).

@@ -47,6 +47,10 @@ pub enum ZkvmError {
     /// The verifying key's bytes are malformed (see `ProgramVerifyingKey::from_bytes`).
     #[error("verifying key does not decode: {0}")]
     Key(String),
+    /// A directory of proven shards cannot be used (see `spool`): unreadable, for another
+    /// run, or a kept shard that is not this run's.
+    #[error("shard spool: {0}")]
+    Spool(String),
     /// The proof bytes do not decode.
     #[error("proof does not decode: {0}")]
     Decode(String),

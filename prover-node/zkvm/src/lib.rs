@@ -33,6 +33,8 @@ extern crate std;
 mod error;
 mod key;
 mod proof;
+#[cfg(feature = "prover")]
+pub mod spool;
 
 #[cfg(feature = "prover")]
 use alloc::string::ToString;
@@ -302,6 +304,9 @@ pub struct ShardStats {
     pub cells: u64,
     /// Encoded size of its proof in bytes.
     pub proof_bytes: usize,
+    /// The proof was kept from an earlier attempt ([`spool::ShardStore::get`]): its traces
+    /// were generated again and matched, the STARK was not run (`prove_s` is 0).
+    pub resumed: bool,
 }
 
 /// Figures of one proof.
@@ -464,49 +469,92 @@ impl<SC: ZkvmConfig> Prover<SC> {
         input: &[u8],
         summary: &RunSummary,
         options: ProveOptions,
+        on_shard: impl FnMut(&ShardStats),
+        hook: impl FnMut(usize, &mut MachineTraces<Val>),
+    ) -> Result<(Proof<SC>, ProveStats), ZkvmError> {
+        let mut store = spool::MemoryStore::default();
+        let stats = self.prove_into(input, summary, options, &mut store, on_shard, hook)?;
+        let proof = Proof {
+            program_id: self.vk.program_id,
+            exit_code: summary.exit_code,
+            output: summary.output.clone(),
+            shards: store.shards,
+        };
+        Ok((proof, stats))
+    }
+
+    /// Prove the run `summary` describes, putting each shard's proof in `store` as soon as
+    /// it is proven (the proof's header is `summary`'s program id, exit code and output).
+    /// A shard the store already holds is not proven again if its public values are the
+    /// ones this run produces (its traces are generated to know them): that resumes an
+    /// interrupted proof ([`spool::SpoolDir`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Prover::prove_with`]; [`ZkvmError::Spool`] from the store, or if a kept shard's
+    /// public values are not this run's; [`ZkvmError::Fault`] if the recording run ends
+    /// otherwise than `summary` says.
+    pub fn prove_into(
+        &self,
+        input: &[u8],
+        summary: &RunSummary,
+        options: ProveOptions,
+        store: &mut impl spool::ShardStore<SC>,
         mut on_shard: impl FnMut(&ShardStats),
         mut hook: impl FnMut(usize, &mut MachineTraces<Val>),
-    ) -> Result<(Proof<SC>, ProveStats), ZkvmError> {
+    ) -> Result<ProveStats, ZkvmError> {
         let mut stats = ProveStats { cycles: summary.cycles, ..ProveStats::default() };
         stats.emulate_s = summary.seconds;
-        let mut shards = Vec::new();
         let started = std::time::Instant::now();
         let recorded =
             self.for_each_shard(input, options, |index, cycles, mut traces, trace_s| {
                 hook(index, &mut traces);
                 let shapes = self.shapes(&traces);
+                let kept = store.get(index)?;
+                let resumed = kept.is_some();
                 let t = std::time::Instant::now();
-                let proven = self.config.prove_machine(&self.pk, &traces);
-                drop(traces);
+                let machine = match kept {
+                    Some(kept) if same_values(&kept.public_values, &traces.public_values) => kept,
+                    Some(_) => {
+                        return Err(ZkvmError::Spool(alloc::format!(
+                            "the kept proof of shard {index} has other public values than this run's shard; delete it to prove the shard again"
+                        )));
+                    }
+                    None => {
+                        let proven = self.config.prove_machine(&self.pk, &traces);
+                        drop(traces);
+                        proven?
+                    }
+                };
                 let prove_s = t.elapsed().as_secs_f64();
-                let machine = proven?;
                 let shard = ShardStats {
                     index,
                     cycles,
                     trace_s,
-                    prove_s,
+                    prove_s: if resumed { 0.0 } else { prove_s },
                     cells: cells(&shapes),
                     proof_bytes: proof::encode_shard(&machine).len(),
+                    resumed,
                 };
                 if index == 0 {
                     stats.traces = shapes;
                 }
                 stats.trace_s += trace_s;
-                stats.prove_s += prove_s;
+                stats.prove_s += shard.prove_s;
+                store.put(index, machine)?;
                 on_shard(&shard);
                 stats.shards.push(shard);
-                shards.push(machine);
                 Ok(())
             })?;
+        if recorded.exit_code != summary.exit_code || recorded.output != summary.output {
+            return Err(ZkvmError::Fault(
+                "the recording run ended otherwise than the fast run (exit code or output)"
+                    .to_string(),
+            ));
+        }
         let elapsed = started.elapsed().as_secs_f64();
         stats.emulate_s += (elapsed - stats.trace_s - stats.prove_s).max(0.0);
-        let proof = Proof {
-            program_id: self.vk.program_id,
-            exit_code: recorded.exit_code,
-            output: recorded.output,
-            shards,
-        };
-        Ok((proof, stats))
+        Ok(stats)
     }
 
     /// Record the run and generate every shard's traces without proving them: what
@@ -587,6 +635,19 @@ impl<SC: ZkvmConfig> Prover<SC> {
         }
         recorded.map_err(|e| ZkvmError::Fault(e.to_string()))
     }
+}
+
+/// Whether two lists of per-chip public values are equal element by element.
+#[cfg(feature = "prover")]
+fn same_values<F: p3_field::PrimeField64, G: p3_field::PrimeField64>(
+    a: &[Vec<F>],
+    b: &[Vec<G>],
+) -> bool {
+    a.len() == b.len()
+        && a.iter().zip(b).all(|(x, y)| {
+            x.len() == y.len()
+                && x.iter().zip(y).all(|(u, v)| u.as_canonical_u64() == v.as_canonical_u64())
+        })
 }
 
 /// Committed main-trace cells of `(chip name, width, height)` traces: Σ width × height.
