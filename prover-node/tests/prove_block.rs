@@ -2,7 +2,8 @@
 //! chain: one ether transfer, ~11.8 M guest cycles), then the light verifier on its proof
 //! file: accepted with the native commitment, under the key derived from the ELF and under
 //! the key file prove-block writes; a dropped, repeated or reordered shard, a changed header
-//! commitment and flipped bytes are rejected.
+//! commitment and flipped bytes are rejected. An interrupted proof resumes from its kept
+//! shards.
 
 use std::process::Command;
 
@@ -17,6 +18,7 @@ fn default_block_is_proven_and_verified_end_to_end() {
     let run = Command::new(env!("CARGO_BIN_EXE_prove-block"))
         .arg("--out")
         .arg(&out)
+        .arg("--keep-shards")
         .output()
         .expect("prove-block runs");
     let stdout = String::from_utf8_lossy(&run.stdout);
@@ -76,6 +78,33 @@ fn default_block_is_proven_and_verified_end_to_end() {
             BlockProof::from_bytes(&b).is_ok_and(|p| block_proof::verify(&vk, &p).is_ok());
         assert!(!accepted, "byte {at} flipped was accepted");
     }
+
+    // An interrupted proof resumes: the kept shards (all but the last, as if proving had
+    // stopped there) are reused, the last one is proven, the file verifies again, and the
+    // shard directory is removed once the proof is checked.
+    let spool = dir.join("block.proof.shards");
+    let kept: Vec<_> = std::fs::read_dir(&spool)
+        .expect("--keep-shards keeps the shard directory")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".zkvp"))
+        .collect();
+    assert_eq!(kept.len(), shards);
+    std::fs::remove_file(spool.join(format!("shard-{:06}.zkvp", shards - 1))).unwrap();
+    std::fs::remove_file(&out).unwrap();
+    let run = Command::new(env!("CARGO_BIN_EXE_prove-block"))
+        .arg("--out")
+        .arg(&out)
+        .output()
+        .expect("prove-block runs");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "the resumed run failed:\n{stdout}\n{stderr}");
+    let resumed = shards - 1;
+    assert!(stderr.contains(&format!("resuming: {resumed} of {shards} shard(s)")), "{stderr}");
+    assert!(stdout.contains(&format!("resumed         {resumed} of {shards} shards")), "{stdout}");
+    let again = BlockProof::from_bytes(&std::fs::read(&out).unwrap()).expect("decodes");
+    assert_eq!(block_proof::verify(&vk, &again), Ok(commitment));
+    assert!(!spool.exists(), "the shard directory is removed after a checked proof");
     std::fs::remove_dir_all(&dir).ok();
 }
 

@@ -10,6 +10,7 @@ use core::mem::offset_of;
 
 use p3_field::PrimeCharacteristicRing;
 use p3_matrix::Matrix;
+use zkvm::spool::{SpoolDir, SpoolRun};
 use zkvm::{
     DefaultConfig, Program, ProgramVerifyingKey, Proof, ProveOptions, Prover, ZkvmError,
     input_digest, verify,
@@ -678,4 +679,163 @@ fn shard_sizes_outside_the_limit_are_refused() {
         let e = fx.prover.prove_with(INPUT, ProveOptions { shard_cycles }, |_| {});
         assert!(matches!(e, Err(ZkvmError::ShardCycles { .. })), "{shard_cycles}");
     }
+}
+
+/// A fresh directory for a spool test.
+fn spool_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("zkvm-spool-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// `echo_sum` on [`INPUT`] in shards of 64 cycles, spooled in `dir`: the opened spool,
+/// the shards it already held, the run summary.
+fn open_spool(
+    fx: &Fixture,
+    dir: &std::path::Path,
+) -> (SpoolDir<DefaultConfig>, u64, zkvm::RunSummary) {
+    let summary = fx.prover.execute(INPUT).expect("runs");
+    let run = SpoolRun::new(fx.vk().program_id(), INPUT, summary.cycles, 64);
+    let (spool, kept) = SpoolDir::open(dir, &run).expect("opens");
+    (spool, kept, summary)
+}
+
+fn prove_spooled(
+    fx: &Fixture,
+    spool: &mut SpoolDir<DefaultConfig>,
+    summary: &zkvm::RunSummary,
+) -> Result<zkvm::ProveStats, ZkvmError> {
+    let options = ProveOptions { shard_cycles: 64 };
+    fx.prover.prove_into(INPUT, summary, options, spool, |_| {}, |_, _| {})
+}
+
+/// The spooled shards assembled into a proof file after `prefix`, read back and decoded.
+fn assemble(
+    spool: &SpoolDir<DefaultConfig>,
+    fx: &Fixture,
+    summary: &zkvm::RunSummary,
+    shards: usize,
+) -> Proof<DefaultConfig> {
+    let out = spool.dir().join("assembled.proof");
+    let written = spool
+        .write_proof(
+            &out,
+            b"HEAD",
+            fx.vk().program_id(),
+            summary.exit_code,
+            &summary.output,
+            shards as u32,
+        )
+        .expect("writes");
+    let bytes = std::fs::read(&out).expect("reads");
+    assert_eq!(bytes.len() as u64, written);
+    assert_eq!(&bytes[..4], b"HEAD");
+    Proof::from_bytes(&bytes[4..]).expect("decodes")
+}
+
+#[test]
+fn an_interrupted_spooled_proof_resumes_and_verifies() {
+    let fx = Fixture::new(&echo_sum());
+    let dir = spool_dir("resume");
+    let (mut spool, kept, summary) = open_spool(&fx, &dir);
+    assert_eq!(kept, 0);
+    let first = prove_spooled(&fx, &mut spool, &summary).expect("proves");
+    let n = first.shards.len();
+    assert!(n >= 4, "{n} shards");
+    assert!(first.shards.iter().all(|s| !s.resumed && s.prove_s > 0.0));
+    // An interruption: shards 1 and 3 were never written.
+    for k in [1, 3] {
+        std::fs::remove_file(dir.join(format!("shard-{k:06}.zkvp"))).expect("removes");
+    }
+    let (mut spool, kept, summary) = open_spool(&fx, &dir);
+    assert_eq!(kept, n as u64 - 2);
+    let second = prove_spooled(&fx, &mut spool, &summary).expect("resumes");
+    let resumed: Vec<usize> = second.shards.iter().filter(|s| s.resumed).map(|s| s.index).collect();
+    let expected: Vec<usize> = (0..n).filter(|k| ![1, 3].contains(k)).collect();
+    assert_eq!(resumed, expected);
+    assert!(second.shards.iter().filter(|s| s.resumed).all(|s| s.prove_s == 0.0));
+    let proof = assemble(&spool, &fx, &summary, n);
+    let pv = verify(fx.vk(), &proof).expect("the assembled proof verifies");
+    assert_eq!((pv.output.as_slice(), pv.exit_code, pv.shards), (INPUT, byte_sum(INPUT), n));
+    // A shard missing when assembling is an error, not a shorter proof.
+    std::fs::remove_file(dir.join("shard-000002.zkvp")).expect("removes");
+    let e = spool.write_proof(&dir.join("x.proof"), &[], fx.vk().program_id(), 0, &[], n as u32);
+    assert!(matches!(e, Err(ZkvmError::Spool(_))), "{e:?}");
+    spool.remove().expect("removes");
+    assert!(!dir.exists());
+}
+
+#[test]
+fn a_spool_of_another_run_or_with_a_foreign_shard_is_refused() {
+    let fx = Fixture::new(&echo_sum());
+    let dir = spool_dir("foreign");
+    let (mut spool, _, summary) = open_spool(&fx, &dir);
+    prove_spooled(&fx, &mut spool, &summary).expect("proves");
+    // Another cut of the same run: the manifest names the field that differs.
+    let other = SpoolRun::new(fx.vk().program_id(), INPUT, summary.cycles, 32);
+    match SpoolDir::<DefaultConfig>::open(&dir, &other) {
+        Err(ZkvmError::Spool(reason)) => {
+            assert!(
+                reason.contains("expected `shard-cycles 32`, got `shard-cycles 64`"),
+                "{reason}"
+            )
+        }
+        other => panic!("expected a refused manifest, got {:?}", other.map(|(_, k)| k)),
+    }
+    // Another input.
+    let other = SpoolRun::new(fx.vk().program_id(), b"another input", summary.cycles, 64);
+    assert!(matches!(SpoolDir::<DefaultConfig>::open(&dir, &other), Err(ZkvmError::Spool(_))));
+    // A kept shard that is not this run's shard 2 (shard 0's proof under its name).
+    std::fs::copy(dir.join("shard-000000.zkvp"), dir.join("shard-000002.zkvp")).expect("copies");
+    let (mut spool, _, summary) = open_spool(&fx, &dir);
+    match prove_spooled(&fx, &mut spool, &summary) {
+        Err(ZkvmError::Spool(reason)) => {
+            assert!(reason.contains("shard 2 has other public values"), "{reason}")
+        }
+        other => panic!("expected the foreign shard refused, got {other:?}"),
+    }
+    // A kept shard that does not decode.
+    std::fs::write(dir.join("shard-000002.zkvp"), b"ZKVP garbage").expect("writes");
+    match prove_spooled(&fx, &mut spool, &summary) {
+        Err(ZkvmError::Spool(reason)) => assert!(reason.contains("does not decode"), "{reason}"),
+        other => panic!("expected the broken shard refused, got {other:?}"),
+    }
+    spool.remove().expect("removes");
+}
+
+#[test]
+fn a_kept_shard_with_a_broken_stark_is_reused_but_rejected_by_the_verifier() {
+    // Resuming compares only public values: a kept proof whose STARK was changed is reused,
+    // and the verifier rejects the assembled proof at that shard. Resuming cannot make a
+    // wrong proof accepted.
+    let fx = Fixture::new(&echo_sum());
+    let dir = spool_dir("broken");
+    let (mut spool, _, summary) = open_spool(&fx, &dir);
+    let n = prove_spooled(&fx, &mut spool, &summary).expect("proves").shards.len();
+    let path = dir.join("shard-000001.zkvp");
+    let honest = std::fs::read(&path).expect("reads");
+    let original = zkvm_stark::MachineProof::<DefaultConfig>::from_bytes(&honest).expect("decodes");
+    // Flip bytes from the end (the STARK's openings) until the proof still decodes with the
+    // same public values.
+    let broken = (1..honest.len())
+        .map(|back| {
+            let mut bytes = honest.clone();
+            let at = bytes.len() - back;
+            bytes[at] ^= 1;
+            bytes
+        })
+        .find(|bytes| {
+            zkvm_stark::MachineProof::<DefaultConfig>::from_bytes(bytes)
+                .is_ok_and(|p| p.public_values == original.public_values)
+        })
+        .expect("a flipped byte that still decodes");
+    std::fs::write(&path, broken).expect("writes");
+    let stats = prove_spooled(&fx, &mut spool, &summary).expect("resumes");
+    assert!(stats.shards[1].resumed);
+    let proof = assemble(&spool, &fx, &summary, n);
+    match assert_rejected(verify(fx.vk(), &proof)) {
+        ZkvmError::Shard { shard: 1, .. } => {}
+        e => panic!("expected shard 1 rejected, got: {e}"),
+    }
+    spool.remove().expect("removes");
 }
