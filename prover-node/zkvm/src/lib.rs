@@ -486,13 +486,14 @@ impl<SC: ZkvmConfig> Prover<SC> {
     /// Prove the run `summary` describes, putting each shard's proof in `store` as soon as
     /// it is proven (the proof's header is `summary`'s program id, exit code and output).
     /// A shard the store already holds is not proven again if its public values are the
-    /// ones this run produces (its traces are generated to know them): that resumes an
-    /// interrupted proof ([`spool::SpoolDir`]).
+    /// ones this run produces (its traces are generated to know them) and its STARK
+    /// verifies under this prover's key: that resumes an interrupted proof
+    /// ([`spool::SpoolDir`]).
     ///
     /// # Errors
     ///
     /// As [`Prover::prove_with`]; [`ZkvmError::Spool`] from the store, or if a kept shard's
-    /// public values are not this run's; [`ZkvmError::Fault`] if the recording run ends
+    /// public values are not this run's or its STARK does not verify; [`ZkvmError::Fault`] if the recording run ends
     /// otherwise than `summary` says.
     pub fn prove_into(
         &self,
@@ -514,7 +515,16 @@ impl<SC: ZkvmConfig> Prover<SC> {
                 let resumed = kept.is_some();
                 let t = std::time::Instant::now();
                 let machine = match kept {
-                    Some(kept) if same_values(&kept.public_values, &traces.public_values) => kept,
+                    Some(kept) if same_values(&kept.public_values, &traces.public_values) => {
+                        // A kept proof made by another build of the prover (other chips)
+                        // would only fail at the end: check it now (milliseconds).
+                        if let Err(e) = self.config.verify_machine(&self.vk.vk, &kept) {
+                            return Err(ZkvmError::Spool(alloc::format!(
+                                "the kept proof of shard {index} does not verify under this prover's key ({e}); delete it to prove the shard again"
+                            )));
+                        }
+                        kept
+                    }
                     Some(_) => {
                         return Err(ZkvmError::Spool(alloc::format!(
                             "the kept proof of shard {index} has other public values than this run's shard; delete it to prove the shard again"

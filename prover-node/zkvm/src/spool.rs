@@ -6,7 +6,8 @@
 //!   of hours survives an interruption: run the same command again and proving resumes at
 //!   the first shard without a file (the earlier shards are recorded and their traces
 //!   generated again, a few percent of the work, and the kept proof is reused only if its
-//!   public values are exactly the ones the run produces now). The proof file is then
+//!   public values are exactly the ones the run produces now and its STARK verifies under
+//!   the prover's key, so shards of another build are caught at once, not at the end). The proof file is then
 //!   written by streaming the shards from disk ([`SpoolDir::write_proof`]), so memory holds
 //!   one shard's proof, not all of them.
 //!
@@ -15,8 +16,8 @@
 //! one `shard-NNNNNN.zkvp` per proven shard ([`zkvm_stark::MachineProof::to_bytes`]),
 //! written to a temporary name and renamed, so a file is either whole or absent.
 //!
-//! Reusing a kept shard cannot make a wrong proof accepted: [`crate::verify`] checks every
-//! shard's STARK and the chain as for any other proof.
+//! Reusing a kept shard cannot make a wrong proof accepted in any case: [`crate::verify`]
+//! checks every shard's STARK and the chain as for any other proof.
 
 use std::format;
 use std::fs;

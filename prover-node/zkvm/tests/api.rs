@@ -804,10 +804,10 @@ fn a_spool_of_another_run_or_with_a_foreign_shard_is_refused() {
 }
 
 #[test]
-fn a_kept_shard_with_a_broken_stark_is_reused_but_rejected_by_the_verifier() {
-    // Resuming compares only public values: a kept proof whose STARK was changed is reused,
-    // and the verifier rejects the assembled proof at that shard. Resuming cannot make a
-    // wrong proof accepted.
+fn a_kept_shard_with_a_broken_stark_is_refused_on_resume_and_by_the_verifier() {
+    // A kept proof with this run's public values but a changed STARK (a shard of another
+    // build, a disk error): resuming refuses it at once, and a proof assembled with it is
+    // rejected by the verifier at that shard.
     let fx = Fixture::new(&echo_sum());
     let dir = spool_dir("broken");
     let (mut spool, _, summary) = open_spool(&fx, &dir);
@@ -830,8 +830,12 @@ fn a_kept_shard_with_a_broken_stark_is_reused_but_rejected_by_the_verifier() {
         })
         .expect("a flipped byte that still decodes");
     std::fs::write(&path, broken).expect("writes");
-    let stats = prove_spooled(&fx, &mut spool, &summary).expect("resumes");
-    assert!(stats.shards[1].resumed);
+    match prove_spooled(&fx, &mut spool, &summary) {
+        Err(ZkvmError::Spool(reason)) => {
+            assert!(reason.contains("shard 1 does not verify"), "{reason}")
+        }
+        other => panic!("expected the broken kept shard refused, got {other:?}"),
+    }
     let proof = assemble(&spool, &fx, &summary, n);
     match assert_rejected(verify(fx.vk(), &proof)) {
         ZkvmError::Shard { shard: 1, .. } => {}
