@@ -226,8 +226,7 @@ async fn run(args: Args) -> Result<(), BoxError> {
         );
     }
     let mut log = ShardLog::open(&spool_dir)?;
-    let bar = cycle_bar("prove", summary.cycles);
-    bar.set_message(format!("shard 0/{shards}"));
+    let mut bar = CycleProgress::new("prove", summary.cycles, shards);
     let options = ProveOptions { shard_cycles: args.shard_cycles };
     let started = Instant::now();
     let mut log_error = None;
@@ -237,8 +236,12 @@ async fn run(args: Args) -> Result<(), BoxError> {
         options,
         &mut spool,
         |s| {
-            bar.inc(s.cycles);
-            bar.set_message(format!("shard {}/{shards}", s.index + 1));
+            let what = if s.resumed {
+                "resumed (kept proof matched)".to_string()
+            } else {
+                format!("traces {:.1} s, STARK {:.1} s", s.trace_s, s.prove_s)
+            };
+            bar.shard(s.index, s.cycles, &what);
             if !s.resumed {
                 if let Err(e) = log.append(s) {
                     log_error.get_or_insert(e);
@@ -418,16 +421,57 @@ impl ShardLog {
     }
 }
 
-/// A progress bar over the run's cycles for `phase` (proving or planning, shard by shard).
-fn cycle_bar(phase: &str, cycles: u64) -> ProgressBar {
-    let bar = ProgressBar::new(cycles);
-    bar.set_style(
-        ProgressStyle::with_template(&format!(
-            "{phase} [{{elapsed_precise}}] {{bar:40}} {{pos}}/{{len}} cycles, {{msg}} (eta {{eta}})"
-        ))
-        .expect("a valid template"),
-    );
-    bar
+/// Progress over the run's cycles for `phase` (proving or planning, shard by shard): a bar
+/// on a terminal, and one line per shard otherwise (a log file of a run of hours).
+struct CycleProgress {
+    bar: ProgressBar,
+    phase: &'static str,
+    shards: u64,
+    done: u64,
+    cycles: u64,
+    started: Instant,
+    lines: bool,
+}
+
+impl CycleProgress {
+    fn new(phase: &'static str, cycles: u64, shards: u64) -> Self {
+        use std::io::IsTerminal;
+        let bar = ProgressBar::new(cycles);
+        bar.set_style(
+            ProgressStyle::with_template(&format!(
+                "{phase} [{{elapsed_precise}}] {{bar:40}} {{pos}}/{{len}} cycles, {{msg}} (eta {{eta}})"
+            ))
+            .expect("a valid template"),
+        );
+        bar.set_message(format!("shard 0/{shards}"));
+        let lines = !std::io::stderr().is_terminal();
+        CycleProgress { bar, phase, shards, done: 0, cycles, started: Instant::now(), lines }
+    }
+
+    /// Shard `index` of `cycles` cycles is done; `what` says how.
+    fn shard(&mut self, index: usize, cycles: u64, what: &str) {
+        self.done += cycles;
+        self.bar.inc(cycles);
+        self.bar.set_message(format!("shard {}/{}", index + 1, self.shards));
+        if self.lines {
+            let elapsed = self.started.elapsed().as_secs_f64();
+            let fraction = self.done as f64 / self.cycles.max(1) as f64;
+            let eta = if fraction > 0.0 { elapsed / fraction - elapsed } else { 0.0 };
+            eprintln!(
+                "{}: shard {}/{} ({cycles} cycles): {what}; {:.1}% of cycles, {:.0} s elapsed, eta {:.0} s",
+                self.phase,
+                index + 1,
+                self.shards,
+                100.0 * fraction,
+                elapsed,
+                eta
+            );
+        }
+    }
+
+    fn finish_and_clear(&self) {
+        self.bar.finish_and_clear();
+    }
 }
 
 /// `--plan`: every shard's traces without the STARK, and the figures.
@@ -438,11 +482,11 @@ fn plan(
     cycles: u64,
     total: Instant,
 ) -> Result<(), BoxError> {
-    let bar = cycle_bar("plan", cycles);
+    let shards = cycles.div_ceil(args.shard_cycles.max(1));
+    let mut bar = CycleProgress::new("plan", cycles, shards);
     let started = Instant::now();
     let plans = prover.plan(input, ProveOptions { shard_cycles: args.shard_cycles }, |p| {
-        bar.inc(p.cycles);
-        bar.set_message(format!("shard {}", p.index + 1));
+        bar.shard(p.index, p.cycles, &format!("traces {:.1} s, {} cells", p.trace_s, p.cells()));
     });
     bar.finish_and_clear();
     let plans = plans?;
