@@ -242,10 +242,10 @@ async fn run(args: Args) -> Result<(), BoxError> {
                 format!("traces {:.1} s, STARK {:.1} s", s.trace_s, s.prove_s)
             };
             bar.shard(s.index, s.cycles, &what);
-            if !s.resumed {
-                if let Err(e) = log.append(s) {
-                    log_error.get_or_insert(e);
-                }
+            if !s.resumed
+                && let Err(e) = log.append(s)
+            {
+                log_error.get_or_insert(e);
             }
         },
         |_, _| {},
