@@ -405,10 +405,9 @@ impl ShardLog {
             let parse = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok());
             if let (Some(index), Some(trace_s), Some(prove_s), Some(peak)) =
                 (parse(0), parse(2), parse(3), parse(6))
+                && let Some(slot) = latest.get_mut(index as usize)
             {
-                if let Some(slot) = latest.get_mut(index as usize) {
-                    *slot = Some((trace_s, prove_s, peak));
-                }
+                *slot = Some((trace_s, prove_s, peak));
             }
         }
         let found: Vec<(f64, f64, f64)> = latest.into_iter().flatten().collect();
