@@ -88,6 +88,8 @@ pub mod chip_index {
     pub const OUTPUT_SPONGE: usize = 18;
     /// The memory tree's touched paths (its public values: `root_in`, `root_out`).
     pub const MERKLE: usize = 19;
+    /// Number of chips.
+    pub const COUNT: usize = 20;
 }
 
 /// The chips of the machine running `rom`, in the order of a proof's instances (see
@@ -366,6 +368,28 @@ impl ExecutionRecord {
         rom: &ProgramRom,
         memory: &mut SparseMemory,
     ) -> MachineTraces<F> {
+        self.generate_traces_padded(rom, memory, &[0; chip_index::COUNT])
+    }
+
+    /// [`ExecutionRecord::generate_traces`] with each chip's trace at least
+    /// `min_heights[chip]` rows (0 or a power of two; a shard padded to a fixed shape). The
+    /// fixed-height chips (program, registers, byte table) take 0. Every other chip pads with
+    /// its usual padding rows, as it does up to its natural height.
+    ///
+    /// # Panics
+    ///
+    /// As [`ExecutionRecord::generate_traces`]; also if a minimum is neither 0 nor a power
+    /// of two, or is asked of a fixed-height chip.
+    pub fn generate_traces_padded<F: PrimeField64>(
+        &self,
+        rom: &ProgramRom,
+        memory: &mut SparseMemory,
+        min_heights: &[usize; chip_index::COUNT],
+    ) -> MachineTraces<F> {
+        use chip_index as c;
+        for fixed in [c::PROGRAM, c::REGISTERS, c::BYTE] {
+            assert_eq!(min_heights[fixed], 0, "chip {fixed} has a fixed height");
+        }
         let mut bytes = ByteRecord::new();
         memory.update_pages();
         let cpu = cpu::generate_trace_with_syscalls::<F>(
@@ -376,6 +400,7 @@ impl ExecutionRecord {
             &self.keccak,
             &self.io,
             &mut bytes,
+            min_heights[c::CPU],
         );
         let events_of = |opcodes: &[u8]| -> Vec<AluEvent> {
             cpu.alu.iter().filter(|e| opcodes.contains(&e.opcode)).copied().collect()
@@ -391,30 +416,61 @@ impl ExecutionRecord {
             cpu.alu.len(),
             "an EXECUTION operation has no chip yet"
         );
-        let add_sub_trace = add_sub::generate_trace(&add_sub, &mut bytes);
-        let bitwise_trace = bitwise::generate_trace(&bitwise, &mut bytes);
-        let shift_trace = shift::generate_trace(&shift, &mut bytes);
-        let lt_trace = lt::generate_trace(&lt, &mut bytes);
-        let mul_trace = mul::generate_trace(&mul, &mut bytes);
-        let divrem_trace = divrem::generate_trace(&divrem, &mut bytes);
+        let add_sub_trace =
+            add_sub::generate_trace_padded(&add_sub, &mut bytes, min_heights[c::ADD_SUB]);
+        let bitwise_trace =
+            bitwise::generate_trace_padded(&bitwise, &mut bytes, min_heights[c::BITWISE]);
+        let shift_trace = shift::generate_trace_padded(&shift, &mut bytes, min_heights[c::SHIFT]);
+        let lt_trace = lt::generate_trace_padded(&lt, &mut bytes, min_heights[c::LT]);
+        let mul_trace = mul::generate_trace_padded(&mul, &mut bytes, min_heights[c::MUL]);
+        let divrem_trace =
+            divrem::generate_trace_padded(&divrem, &mut bytes, min_heights[c::DIVREM]);
         let code = rom.code_span();
-        let load_store_trace = load_store::generate_trace(&cpu.memory, code, &mut bytes);
-        let ram_trace = cpu.ram.generate_trace(&mut bytes);
+        let load_store_trace = load_store::generate_trace_padded(
+            &cpu.memory,
+            code,
+            &mut bytes,
+            min_heights[c::LOAD_STORE],
+        );
+        let ram_trace = cpu.ram.generate_trace_padded(&mut bytes, min_heights[c::RAM]);
         let memory_update = cpu.ram.memory_update();
-        let page_trace = page::generate_trace(&page::groups(&memory_update));
-        let (merkle_trace, merkle_public_values) = merkle::generate_trace(&memory_update.nodes);
-        let keccak_trace = keccak::generate_trace(&cpu.keccak, code, &mut bytes);
-        let noop_syscall_trace = noop_syscall::generate_trace(&cpu.noop_syscalls);
+        let page_trace =
+            page::generate_trace_padded(&page::groups(&memory_update), min_heights[c::PAGE]);
+        let (merkle_trace, merkle_public_values) =
+            merkle::generate_trace_padded(&memory_update.nodes, min_heights[c::MERKLE]);
+        let keccak_trace =
+            keccak::generate_trace_padded(&cpu.keccak, code, &mut bytes, min_heights[c::KECCAK]);
+        let noop_syscall_trace =
+            noop_syscall::generate_trace_padded(&cpu.noop_syscalls, min_heights[c::NOOP_SYSCALL]);
         let cursors = self.start.cursors();
         assert_eq!(self.input.len(), self.input_read_len() as usize, "the input slice");
-        let (io_call_trace, io_call_public_values) =
-            io::call::generate_trace(&cpu.io, self.input_len, cursors, &mut bytes);
-        let io_bytes_trace =
-            io::bytes::generate_trace(&cpu.io, cursors, &self.input, code, &mut bytes);
-        let (input_sponge_trace, input_sponge_public_values) =
-            io_sponge::generate_trace(cursors.input, &self.input, &mut bytes);
-        let (output_sponge_trace, output_sponge_public_values) =
-            io_sponge::generate_trace(cursors.output, &self.output, &mut bytes);
+        let (io_call_trace, io_call_public_values) = io::call::generate_trace_padded(
+            &cpu.io,
+            self.input_len,
+            cursors,
+            &mut bytes,
+            min_heights[c::IO_CALL],
+        );
+        let io_bytes_trace = io::bytes::generate_trace_padded(
+            &cpu.io,
+            cursors,
+            &self.input,
+            code,
+            &mut bytes,
+            min_heights[c::IO_BYTES],
+        );
+        let (input_sponge_trace, input_sponge_public_values) = io_sponge::generate_trace_padded(
+            cursors.input,
+            &self.input,
+            &mut bytes,
+            min_heights[c::INPUT_SPONGE],
+        );
+        let (output_sponge_trace, output_sponge_public_values) = io_sponge::generate_trace_padded(
+            cursors.output,
+            &self.output,
+            &mut bytes,
+            min_heights[c::OUTPUT_SPONGE],
+        );
         let traces = vec![
             cpu.trace,
             program::generate_trace(rom, &cpu.rom_counts),
@@ -854,6 +910,8 @@ pub fn memory_outcome<F: PrimeField64>(
 mod code_span_tests;
 #[cfg(test)]
 mod memory_tests;
+#[cfg(test)]
+mod padding_tests;
 #[cfg(test)]
 pub(crate) mod programs;
 #[cfg(test)]

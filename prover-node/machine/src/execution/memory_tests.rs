@@ -38,6 +38,7 @@ fn touched_pages(run: &Run, initial: &SparseMemory) -> BTreeSet<u32> {
         &record.keccak,
         &record.io,
         &mut crate::chips::byte::ByteRecord::new(),
+        0,
     );
     let ram: &Ram<'_> = &cpu.ram;
     ram.pages()

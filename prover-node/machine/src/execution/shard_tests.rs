@@ -133,6 +133,7 @@ fn shard_events_are_on_the_shard_timeline() {
             &shard.keccak,
             &shard.io,
             &mut ByteRecord::new(),
+            0,
         )
         .io;
         for (call, ours) in shard.io.iter().zip(&replayed) {

@@ -14,4 +14,4 @@ mod tests;
 
 pub use air::AddSubChip;
 pub use columns::{AddSubCols, NUM_ADD_SUB_COLS};
-pub use trace::generate_trace;
+pub use trace::{generate_trace, generate_trace_padded};

@@ -22,4 +22,4 @@ mod tests;
 
 pub use air::BitwiseChip;
 pub use columns::{BitwiseCols, NUM_BITWISE_COLS};
-pub use trace::generate_trace;
+pub use trace::{generate_trace, generate_trace_padded};

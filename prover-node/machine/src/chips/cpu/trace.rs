@@ -11,12 +11,12 @@ use super::air::{CLK_STEP, TS_RD, TS_RS1, TS_RS2};
 use super::columns::{CpuCols, CpuPublicValues, NUM_CPU_COLS, NUM_CPU_PUBLIC_VALUES};
 use crate::bus::ByteOp;
 use crate::chips::byte::ByteRecord;
+use crate::chips::height_at_least;
 use crate::chips::io::{self, IoCallEvent};
 use crate::chips::keccak::{self, KeccakPermuteEvent};
 use crate::chips::load_store::{LoadStoreEvent, TS_MEMORY};
 use crate::chips::memory::RegisterFile;
 use crate::chips::noop_syscall::{NOOP_SYSCALLS, NoopSyscallEvent};
-use crate::chips::padded_height;
 use crate::chips::program::ProgramRom;
 use crate::chips::ram::Ram;
 use crate::event::AluEvent;
@@ -102,7 +102,7 @@ pub fn generate_trace<'m, F: Field>(
     bytes: &mut ByteRecord,
 ) -> CpuTrace<'m, F> {
     let start = ShardStart::initial(rom.entry);
-    generate_trace_with_syscalls(rom, &start, memory, events, &[], &[], bytes)
+    generate_trace_with_syscalls(rom, &start, memory, events, &[], &[], bytes, 0)
 }
 
 /// [`generate_trace`] for a shard with syscalls, from `start` (its first `pc` and its
@@ -115,7 +115,8 @@ pub fn generate_trace<'m, F: Field>(
 /// its 50 word accesses on the RAM at `clk + 2` (so the RAM boundary includes the state);
 /// an IO syscall replays the read of `a1` (`x11`) on the register file at `clk + 2` and
 /// the access to every word it touches on the RAM at `clk + 2`; a debug syscall
-/// (`PHASE_MARK`) is a no-op whose result is `a0`.
+/// (`PHASE_MARK`) is a no-op whose result is `a0`. The trace has at least `min_height` rows
+/// (0 or a power of two; padding rows as below it: the clock runs on, the pc stays).
 ///
 /// # Panics
 ///
@@ -130,6 +131,7 @@ pub fn generate_trace_with_syscalls<'m, F: Field>(
     keccak_calls: &[KeccakPermuteEvent],
     io_calls: &[IoCallEvent],
     bytes: &mut ByteRecord,
+    min_height: usize,
 ) -> CpuTrace<'m, F> {
     let mut keccak_calls = keccak_calls.iter();
     let mut keccak_out = Vec::new();
@@ -137,7 +139,7 @@ pub fn generate_trace_with_syscalls<'m, F: Field>(
     let mut io_out = Vec::new();
     let mut noop_syscalls = Vec::new();
     let halt = zkvm_abi::syscall::HALT;
-    let height = padded_height(events.len());
+    let height = height_at_least(events.len(), min_height);
     let mut values = F::zero_vec(height * NUM_CPU_COLS);
     let mut registers = RegisterFile::new(start.registers);
     let mut ram = Ram::new(memory);

@@ -35,4 +35,4 @@ mod tests;
 
 pub use air::DivRemChip;
 pub use columns::{AbsCols, DivRemCols, NUM_ABS_COLS, NUM_DIV_REM_COLS};
-pub use trace::generate_trace;
+pub use trace::{generate_trace, generate_trace_padded};

@@ -53,6 +53,7 @@ pub(crate) fn replayed_io(run: &Run) -> Vec<IoCallEvent> {
         &record.keccak,
         &record.io,
         &mut ByteRecord::new(),
+        0,
     )
     .io
 }

@@ -44,7 +44,7 @@ pub use columns::{
     IoSpongeCols, IoSpongePublicValues, NUM_IO_SPONGE_COLS, NUM_IO_SPONGE_PUBLIC_VALUES,
     PermutationCols,
 };
-pub use trace::generate_trace;
+pub use trace::{generate_trace, generate_trace_padded};
 
 #[cfg(test)]
 pub(crate) use harness::{IoHarnessChip, IoHarnessCols, harness_trace};

@@ -16,7 +16,7 @@ use super::columns::{
 use super::{HALF_FULL_ROUNDS, PARTIAL_ROUNDS, SBOX_DEGREE, SBOX_REGISTERS};
 use crate::bus::{ByteOp, IO_MAX_STREAM_LEN};
 use crate::chips::byte::ByteRecord;
-use crate::chips::padded_height;
+use crate::chips::height_at_least;
 use crate::io_digest::{IO_BLOCK_BYTES, IO_SPONGE_RATE, IO_SPONGE_WIDTH, num_blocks};
 
 /// The permutation's columns for input state `state` (one row of `p3-poseidon2-air`).
@@ -57,13 +57,24 @@ pub fn generate_trace<F: PrimeField64>(
     bytes: &[u8],
     byte_record: &mut ByteRecord,
 ) -> (RowMajorMatrix<F>, Vec<F>) {
+    generate_trace_padded(start, bytes, byte_record, 0)
+}
+
+/// [`generate_trace`] with at least `min_height` rows (0 or a power of two): the padding
+/// rows past the natural height are the chip's usual padding rows.
+pub fn generate_trace_padded<F: PrimeField64>(
+    start: u32,
+    bytes: &[u8],
+    byte_record: &mut ByteRecord,
+    min_height: usize,
+) -> (RowMajorMatrix<F>, Vec<F>) {
     let len = bytes.len();
     assert!(
         start as usize + len < IO_MAX_STREAM_LEN as usize,
         "stream slice {start}..{start} + {len} is too long"
     );
     let blocks = num_blocks(len);
-    let height = padded_height(blocks);
+    let height = height_at_least(blocks, min_height);
     let constants = round_constants::<F>();
     let padding = permutation_row([F::ZERO; IO_SPONGE_WIDTH], &constants);
 

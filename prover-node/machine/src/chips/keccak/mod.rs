@@ -49,7 +49,7 @@ pub use air::KeccakChip;
 pub use columns::{KeccakPermuteCols, KeccakSlotCols, NUM_KECCAK_PERMUTE_COLS, NUM_SLOTS};
 #[cfg(any(test, feature = "emulator"))]
 pub use trace::events_from_chunk;
-pub use trace::{KeccakPermuteEvent, generate_trace};
+pub use trace::{KeccakPermuteEvent, generate_trace, generate_trace_padded};
 
 #[cfg(test)]
 pub(crate) use harness::{HarnessCols, KeccakHarnessChip, harness_trace};

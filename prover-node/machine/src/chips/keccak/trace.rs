@@ -4,6 +4,7 @@ use alloc::vec;
 use alloc::vec::Vec;
 use core::borrow::{Borrow, BorrowMut};
 
+use crate::chips::height_at_least;
 use p3_field::PrimeField64;
 use p3_keccak_air::{KeccakCols, NUM_KECCAK_COLS, U64_LIMBS, generate_trace_rows};
 use p3_matrix::Matrix;
@@ -97,15 +98,36 @@ pub fn generate_trace<F: PrimeField64>(
     code: CodeSpan,
     bytes: &mut ByteRecord,
 ) -> RowMajorMatrix<F> {
+    generate_trace_padded(events, code, bytes, 0)
+}
+
+/// [`generate_trace`] with at least `min_height` rows (0 or a power of two): more all-zero
+/// padding permutations, as below it.
+///
+/// # Panics
+///
+/// As [`generate_trace`]; also if `min_height` is neither 0 nor a power of two.
+pub fn generate_trace_padded<F: PrimeField64>(
+    events: &[KeccakPermuteEvent],
+    code: CodeSpan,
+    bytes: &mut ByteRecord,
+    min_height: usize,
+) -> RowMajorMatrix<F> {
     // 1. The keccak-air's rows (one all-zero padding permutation when there is no call, so
-    //    the trace is never a single row).
-    let inputs = if events.is_empty() {
+    //    the trace is never a single row). To reach `min_height`, as many whole padding
+    //    permutations as fit in it: `n · 24 ∈ (min_height / 2, min_height]` for
+    //    `min_height ≥ 32`, so the keccak-air pads them to exactly `min_height` rows.
+    let mut inputs: Vec<[u64; 25]> = if events.is_empty() {
         vec![[0u64; 25]]
     } else {
         events.iter().map(KeccakPermuteEvent::input_lanes).collect()
     };
+    let wanted = height_at_least(inputs.len() * ROWS_PER_PERMUTATION, min_height);
+    let permutations = (wanted / ROWS_PER_PERMUTATION).max(inputs.len());
+    inputs.resize(permutations, [0u64; 25]);
     let keccak = generate_trace_rows::<F>(inputs, 0);
     let height = keccak.height();
+    assert_eq!(height, wanted, "keccak padding reaches the asked height");
 
     // 2. Each permutation's output, read off its round-23 row (zero for the permutation
     //    the end of the trace cuts off: nothing binds it, and it is padding).

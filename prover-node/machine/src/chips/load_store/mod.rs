@@ -30,7 +30,7 @@ pub(crate) mod tests;
 
 pub use air::LoadStoreChip;
 pub use columns::{LoadStoreCols, NUM_LOAD_STORE_COLS};
-pub use trace::{LoadStoreEvent, generate_trace};
+pub use trace::{LoadStoreEvent, generate_trace, generate_trace_padded};
 
 /// Timestamp offset (from `clk`) of the RAM access, as the emulator records it.
 pub const TS_MEMORY: u32 = 2;

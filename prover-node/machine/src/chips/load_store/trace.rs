@@ -10,8 +10,8 @@ use super::columns::{LoadStoreCols, NUM_LOAD_STORE_COLS, op};
 use super::opcodes;
 use crate::bus::ByteOp;
 use crate::chips::byte::ByteRecord;
+use crate::chips::height_at_least;
 use crate::chips::memory::CodeSpan;
-use crate::chips::padded_height;
 use crate::word::Word;
 
 /// One executed load or store, as the CPU's trace generation replays it.
@@ -79,7 +79,18 @@ pub fn generate_trace<F: Field>(
     code: CodeSpan,
     bytes: &mut ByteRecord,
 ) -> RowMajorMatrix<F> {
-    let height = padded_height(events.len());
+    generate_trace_padded(events, code, bytes, 0)
+}
+
+/// [`generate_trace`] with at least `min_height` rows (0 or a power of two): the padding
+/// rows past the natural height are the chip's usual padding rows.
+pub fn generate_trace_padded<F: Field>(
+    events: &[LoadStoreEvent],
+    code: CodeSpan,
+    bytes: &mut ByteRecord,
+    min_height: usize,
+) -> RowMajorMatrix<F> {
+    let height = height_at_least(events.len(), min_height);
     let mut values = F::zero_vec(height * NUM_LOAD_STORE_COLS);
     for (row, e) in values.chunks_exact_mut(NUM_LOAD_STORE_COLS).zip(events) {
         let cols: &mut LoadStoreCols<F> = row.borrow_mut();

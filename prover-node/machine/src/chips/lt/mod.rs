@@ -32,4 +32,4 @@ mod tests;
 pub use air::LtChip;
 pub use columns::{LtCols, NUM_LT_COLS};
 pub use gadget::{LessThanCols, NUM_LESS_THAN_COLS};
-pub use trace::generate_trace;
+pub use trace::{generate_trace, generate_trace_padded};

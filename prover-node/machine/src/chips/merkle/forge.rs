@@ -63,6 +63,7 @@ impl Boundary {
             &record.keccak,
             &record.io,
             &mut ByteRecord::new(),
+            0,
         );
         let rows = cpu.ram.rows();
         let update = cpu.ram.memory_update();

@@ -39,4 +39,4 @@ mod tests;
 
 pub use air::MerkleChip;
 pub use columns::{MerkleCols, MerklePublicValues, NUM_MERKLE_COLS, NUM_MERKLE_PUBLIC_VALUES};
-pub use trace::generate_trace;
+pub use trace::{generate_trace, generate_trace_padded};

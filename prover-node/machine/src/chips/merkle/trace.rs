@@ -7,8 +7,8 @@ use p3_field::PrimeField64;
 use p3_matrix::dense::RowMajorMatrix;
 
 use super::columns::{MerkleCols, MerklePublicValues, NUM_MERKLE_COLS, NUM_MERKLE_PUBLIC_VALUES};
+use crate::chips::height_at_least;
 use crate::chips::io_sponge::{NUM_PERMUTATION_COLS, PermutationCols, permutation_output};
-use crate::chips::padded_height;
 use crate::chips::page::permutation_rows;
 use crate::memory_root::{DIGEST_ELEMS, Digest, NodeUpdate, WIDTH};
 
@@ -25,8 +25,17 @@ use crate::memory_root::{DIGEST_ELEMS, Digest, NodeUpdate, WIDTH};
 ///
 /// If `nodes` is empty (a shard's update always has its root).
 pub fn generate_trace<F: PrimeField64>(nodes: &[NodeUpdate]) -> (RowMajorMatrix<F>, Vec<F>) {
+    generate_trace_padded(nodes, 0)
+}
+
+/// [`generate_trace`] with at least `min_height` rows (0 or a power of two): the padding
+/// rows past the natural height are the chip's usual padding rows.
+pub fn generate_trace_padded<F: PrimeField64>(
+    nodes: &[NodeUpdate],
+    min_height: usize,
+) -> (RowMajorMatrix<F>, Vec<F>) {
     assert!(!nodes.is_empty(), "the Merkle chip has at least the root row");
-    let height = padded_height(nodes.len());
+    let height = height_at_least(nodes.len(), min_height);
     let state = |left: Digest, right: Digest| -> [F; WIDTH] {
         core::array::from_fn(|k| {
             F::from_u32(if k < DIGEST_ELEMS { left[k] } else { right[k - DIGEST_ELEMS] })

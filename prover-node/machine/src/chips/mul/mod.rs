@@ -26,5 +26,5 @@ mod tests;
 
 pub use air::MulChip;
 pub use columns::{MulCols, NUM_MUL_COLS, PRODUCT_LIMBS};
-pub use trace::generate_trace;
 pub(crate) use trace::{extend, product_carries};
+pub use trace::{generate_trace, generate_trace_padded};

@@ -8,7 +8,7 @@ use p3_matrix::dense::RowMajorMatrix;
 use super::columns::{MulCols, NUM_MUL_COLS, PRODUCT_LIMBS};
 use crate::bus::ByteOp;
 use crate::chips::byte::ByteRecord;
-use crate::chips::padded_height;
+use crate::chips::height_at_least;
 use crate::event::AluEvent;
 use crate::opcode;
 use crate::word::Word;
@@ -55,7 +55,17 @@ pub(crate) fn product_carries(
 ///
 /// If an event is not a `MUL*`, or its result is wrong (a bug in the caller).
 pub fn generate_trace<F: Field>(events: &[AluEvent], bytes: &mut ByteRecord) -> RowMajorMatrix<F> {
-    let height = padded_height(events.len());
+    generate_trace_padded(events, bytes, 0)
+}
+
+/// [`generate_trace`] with at least `min_height` rows (0 or a power of two): the padding
+/// rows past the natural height are the chip's usual padding rows.
+pub fn generate_trace_padded<F: Field>(
+    events: &[AluEvent],
+    bytes: &mut ByteRecord,
+    min_height: usize,
+) -> RowMajorMatrix<F> {
+    let height = height_at_least(events.len(), min_height);
     let mut values = F::zero_vec(height * NUM_MUL_COLS);
     for (row, event) in values.chunks_exact_mut(NUM_MUL_COLS).zip(events) {
         let cols: &mut MulCols<F> = row.borrow_mut();

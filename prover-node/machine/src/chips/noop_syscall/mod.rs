@@ -19,7 +19,7 @@ mod tests;
 
 pub use air::NoopSyscallChip;
 pub use columns::{NUM_NOOP_SYSCALL_COLS, NoopSyscallCols};
-pub use trace::{NoopSyscallEvent, generate_trace};
+pub use trace::{NoopSyscallEvent, generate_trace, generate_trace_padded};
 
 /// The syscall numbers this chip receives.
 pub const NOOP_SYSCALLS: [u32; 1] = [zkvm_abi::syscall::PHASE_MARK];

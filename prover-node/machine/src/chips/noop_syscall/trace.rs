@@ -6,7 +6,7 @@ use p3_field::Field;
 use p3_matrix::dense::RowMajorMatrix;
 
 use super::columns::{NUM_NOOP_SYSCALL_COLS, NoopSyscallCols};
-use crate::chips::padded_height;
+use crate::chips::height_at_least;
 use crate::word::Word;
 
 /// One debug syscall: its `clk` and `a0` (unchanged by the call).
@@ -20,7 +20,16 @@ pub struct NoopSyscallEvent {
 
 /// One row per call, in order, then padding.
 pub fn generate_trace<F: Field>(events: &[NoopSyscallEvent]) -> RowMajorMatrix<F> {
-    let height = padded_height(events.len());
+    generate_trace_padded(events, 0)
+}
+
+/// [`generate_trace`] with at least `min_height` rows (0 or a power of two): the padding
+/// rows past the natural height are the chip's usual padding rows.
+pub fn generate_trace_padded<F: Field>(
+    events: &[NoopSyscallEvent],
+    min_height: usize,
+) -> RowMajorMatrix<F> {
+    let height = height_at_least(events.len(), min_height);
     let mut values = F::zero_vec(height * NUM_NOOP_SYSCALL_COLS);
     for (row, event) in values.chunks_exact_mut(NUM_NOOP_SYSCALL_COLS).zip(events) {
         let cols: &mut NoopSyscallCols<F> = row.borrow_mut();

@@ -31,7 +31,7 @@ mod tests;
 pub use air::PageChip;
 pub use columns::{NUM_PAGE_COLS, PageCols};
 pub(crate) use trace::permutation_rows;
-pub use trace::{PageGroup, generate_trace, groups};
+pub use trace::{PageGroup, generate_trace, generate_trace_padded, groups};
 
 /// Words absorbed per row (one permutation): 4 words, 8 halves.
 pub const WORDS_PER_ROW: usize = 4;

@@ -11,11 +11,11 @@ use p3_poseidon2_air::generate_trace_rows;
 use super::WORDS_PER_ROW;
 use super::columns::{NUM_PAGE_COLS, PageCols};
 use crate::bus::{DIR_IN, DIR_OUT};
+use crate::chips::height_at_least;
 use crate::chips::io_sponge::{
     HALF_FULL_ROUNDS, NUM_PERMUTATION_COLS, PARTIAL_ROUNDS, SBOX_DEGREE, SBOX_REGISTERS,
     round_constants,
 };
-use crate::chips::padded_height;
 use crate::memory_root::{MemoryUpdate, PAGE_BLOCKS, PAGE_WORDS, WIDTH, page_sponge_states};
 use crate::word::Word;
 
@@ -67,8 +67,17 @@ pub(crate) fn permutation_rows<F: PrimeField64>(states: Vec<[F; WIDTH]>) -> RowM
 /// 2. Every row's permutation columns in one batch.
 /// 3. Each real row's flags, page, direction, block and the four words' limbs.
 pub fn generate_trace<F: PrimeField64>(groups: &[PageGroup<'_>]) -> RowMajorMatrix<F> {
+    generate_trace_padded(groups, 0)
+}
+
+/// [`generate_trace`] with at least `min_height` rows (0 or a power of two): the padding
+/// rows past the natural height are the chip's usual padding rows.
+pub fn generate_trace_padded<F: PrimeField64>(
+    groups: &[PageGroup<'_>],
+    min_height: usize,
+) -> RowMajorMatrix<F> {
     let rows = groups.len() * PAGE_BLOCKS;
-    let height = padded_height(rows);
+    let height = height_at_least(rows, min_height);
     let mut states: Vec<[F; WIDTH]> = page_sponge_states(groups.iter().map(|g| g.words))
         .into_iter()
         .map(|s| s.map(F::from_u32))

@@ -24,7 +24,7 @@ mod tests;
 
 pub use air::RamChip;
 pub use columns::{NUM_RAM_COLS, RamCols};
-pub use trace::{Ram, RamRow, generate_trace};
+pub use trace::{Ram, RamRow, generate_trace, generate_trace_padded};
 
 /// Word address (byte address / 4) of the first addressable word
 /// ([`zkvm_abi::memory::MEMORY_START`]).

@@ -12,7 +12,7 @@ use super::columns::{NUM_RAM_COLS, RamCols};
 use super::{END_WORD, START_WORD};
 use crate::bus::ByteOp;
 use crate::chips::byte::ByteRecord;
-use crate::chips::padded_height;
+use crate::chips::height_at_least;
 use crate::memory_root::{MemoryUpdate, PAGE_WORDS, PAGE_WORDS_LOG, SparseMemory};
 use crate::word::Word;
 
@@ -109,6 +109,19 @@ impl<'m> Ram<'m> {
     pub fn generate_trace<F: Field>(&self, bytes: &mut ByteRecord) -> RowMajorMatrix<F> {
         generate_trace(&self.rows(), bytes)
     }
+
+    /// [`Ram::generate_trace`] with at least `min_height` rows (0 or a power of two).
+    ///
+    /// # Panics
+    ///
+    /// As [`Ram::generate_trace`].
+    pub fn generate_trace_padded<F: Field>(
+        &self,
+        bytes: &mut ByteRecord,
+        min_height: usize,
+    ) -> RowMajorMatrix<F> {
+        generate_trace_padded(&self.rows(), bytes, min_height)
+    }
 }
 
 /// The boundary chip's trace of `rows` (in that order; a shard's are [`Ram::rows`], tests
@@ -118,7 +131,21 @@ impl<'m> Ram<'m> {
 ///
 /// If a word is outside `START_WORD..END_WORD`.
 pub fn generate_trace<F: Field>(rows: &[RamRow], bytes: &mut ByteRecord) -> RowMajorMatrix<F> {
-    let mut values = F::zero_vec(padded_height(rows.len()) * NUM_RAM_COLS);
+    generate_trace_padded(rows, bytes, 0)
+}
+
+/// [`generate_trace`] with at least `min_height` rows (0 or a power of two): the padding
+/// rows past the natural height are the chip's usual all-zero rows.
+///
+/// # Panics
+///
+/// As [`generate_trace`].
+pub fn generate_trace_padded<F: Field>(
+    rows: &[RamRow],
+    bytes: &mut ByteRecord,
+    min_height: usize,
+) -> RowMajorMatrix<F> {
+    let mut values = F::zero_vec(height_at_least(rows.len(), min_height) * NUM_RAM_COLS);
     let mut prev = START_WORD - 1;
     for (row, r) in values.chunks_exact_mut(NUM_RAM_COLS).zip(rows) {
         let word = r.addr;

@@ -34,4 +34,4 @@ mod tests;
 
 pub use air::ShiftChip;
 pub use columns::{NUM_SHIFT_COLS, ShiftCols};
-pub use trace::generate_trace;
+pub use trace::{generate_trace, generate_trace_padded};

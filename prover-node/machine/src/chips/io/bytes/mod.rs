@@ -22,4 +22,4 @@ mod tests;
 
 pub use air::IoBytesChip;
 pub use columns::{IoBytesCols, NUM_IO_BYTES_COLS};
-pub use trace::generate_trace;
+pub use trace::{generate_trace, generate_trace_padded};

@@ -8,9 +8,9 @@ use p3_matrix::dense::RowMajorMatrix;
 use super::columns::{IoBytesCols, NUM_IO_BYTES_COLS};
 use crate::bus::IO_INPUT_STREAM;
 use crate::chips::byte::ByteRecord;
+use crate::chips::height_at_least;
 use crate::chips::io::{Cursors, IoCallEvent, TS_IO, transfers};
 use crate::chips::memory::CodeSpan;
-use crate::chips::padded_height;
 use crate::word::{WORD_SIZE, Word};
 
 /// The trace of the chip `IoBytesChip::new(code)`: one row per word of every transfer, in
@@ -31,10 +31,23 @@ pub fn generate_trace<F: Field>(
     code: CodeSpan,
     bytes: &mut ByteRecord,
 ) -> RowMajorMatrix<F> {
+    generate_trace_padded(calls, start, input, code, bytes, 0)
+}
+
+/// [`generate_trace`] with at least `min_height` rows (0 or a power of two): the padding
+/// rows past the natural height are the chip's usual padding rows.
+pub fn generate_trace_padded<F: Field>(
+    calls: &[IoCallEvent],
+    start: Cursors,
+    input: &[u8],
+    code: CodeSpan,
+    bytes: &mut ByteRecord,
+    min_height: usize,
+) -> RowMajorMatrix<F> {
     let transfers = transfers(calls, start);
     let rows: usize =
         transfers.iter().map(|t| ((t.call.a0 & 3) + t.count).div_ceil(4) as usize).sum();
-    let height = padded_height(rows);
+    let height = height_at_least(rows, min_height);
     let mut values = F::zero_vec(height * NUM_IO_BYTES_COLS);
     let mut row_iter = values.chunks_exact_mut(NUM_IO_BYTES_COLS);
     for t in &transfers {

@@ -27,4 +27,4 @@ mod tests;
 
 pub use air::IoCallChip;
 pub use columns::{IoCallCols, IoCallPublicValues, NUM_IO_CALL_COLS, NUM_IO_CALL_PUBLIC_VALUES};
-pub use trace::generate_trace;
+pub use trace::{generate_trace, generate_trace_padded};

@@ -9,8 +9,8 @@ use p3_matrix::dense::RowMajorMatrix;
 use super::columns::{IoCallCols, IoCallPublicValues, NUM_IO_CALL_COLS, NUM_IO_CALL_PUBLIC_VALUES};
 use crate::bus::ByteOp;
 use crate::chips::byte::ByteRecord;
+use crate::chips::height_at_least;
 use crate::chips::io::{Cursors, IoCallEvent, TS_IO, cursors, cursors_after};
-use crate::chips::padded_height;
 use crate::word::Word;
 
 /// One row per call, in order, then padding rows that carry the final cursors; records the
@@ -28,10 +28,22 @@ pub fn generate_trace<F: Field>(
     start: Cursors,
     bytes: &mut ByteRecord,
 ) -> (RowMajorMatrix<F>, Vec<F>) {
+    generate_trace_padded(calls, input_len, start, bytes, 0)
+}
+
+/// [`generate_trace`] with at least `min_height` rows (0 or a power of two): the padding
+/// rows past the natural height are the chip's usual padding rows.
+pub fn generate_trace_padded<F: Field>(
+    calls: &[IoCallEvent],
+    input_len: u32,
+    start: Cursors,
+    bytes: &mut ByteRecord,
+    min_height: usize,
+) -> (RowMajorMatrix<F>, Vec<F>) {
     use zkvm_abi::syscall::{COMMIT_OUTPUT, INPUT_LEN, READ_INPUT};
     assert!(input_len < crate::bus::IO_MAX_STREAM_LEN, "input of {input_len} bytes is too long");
     assert!(start.input <= input_len, "input cursor {} past the input", start.input);
-    let height = padded_height(calls.len());
+    let height = height_at_least(calls.len(), min_height);
     let mut values = F::zero_vec(height * NUM_IO_CALL_COLS);
     let before = cursors(calls, start);
     let mut prev_clk = None;
