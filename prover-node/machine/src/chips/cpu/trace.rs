@@ -123,6 +123,9 @@ pub fn generate_trace<'m, F: Field>(
 /// As [`generate_trace`]; also if a syscall has no chip (only `HALT`, the IO syscalls,
 /// `KECCAK_PERMUTE` and `PHASE_MARK` are proven), or the recorded calls do not match the
 /// run (a word's previous value or `a1` differs from the replay's).
+// The shard's start, memory, events, the syscalls' own events, the byte record and the
+// height: each a different part of the shard, named at every call.
+#[allow(clippy::too_many_arguments)]
 pub fn generate_trace_with_syscalls<'m, F: Field>(
     rom: &ProgramRom,
     start: &ShardStart,
