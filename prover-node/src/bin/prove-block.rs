@@ -84,6 +84,10 @@ struct Args {
     /// shapes) and write no proof. A few seconds per shard instead of ~20.
     #[arg(long, conflicts_with_all = ["out", "vk_out", "keep_shards"])]
     plan: bool,
+    /// With --plan: also write every shard's cycles, cells and each chip's trace height as
+    /// a TSV (for choosing shard shapes).
+    #[arg(long, value_name = "FILE", requires = "plan")]
+    plan_out: Option<PathBuf>,
 }
 
 /// Peak resident set size of this process in MiB (Linux `VmHWM`), if known.
@@ -489,6 +493,23 @@ fn plan(
     });
     bar.finish_and_clear();
     let plans = plans?;
+    if let Some(path) = &args.plan_out {
+        let mut tsv = String::from("shard\tcycles\tcells");
+        for &(name, _, _) in plans.first().map_or(&[][..], |p| &p.traces[..]) {
+            tsv.push('\t');
+            tsv.push_str(name);
+        }
+        tsv.push('\n');
+        for p in &plans {
+            tsv.push_str(&format!("{}\t{}\t{}", p.index, p.cycles, p.cells()));
+            for &(_, _, rows) in &p.traces {
+                tsv.push_str(&format!("\t{rows}"));
+            }
+            tsv.push('\n');
+        }
+        std::fs::write(path, tsv).map_err(|e| format!("writing {}: {e}", path.display()))?;
+        eprintln!("wrote every shard's chip heights to {}", path.display());
+    }
     let cells: Vec<u64> = plans.iter().map(|p| p.cells()).collect();
     let sum: u64 = cells.iter().sum();
     let shapes: std::collections::BTreeSet<Vec<u8>> = plans.iter().map(|p| p.shape()).collect();
