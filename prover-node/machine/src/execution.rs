@@ -914,6 +914,8 @@ mod memory_tests;
 mod padding_tests;
 #[cfg(test)]
 pub(crate) mod programs;
+#[cfg(any(test, feature = "emulator"))]
+pub mod rows;
 #[cfg(test)]
 mod shard_tests;
 #[cfg(test)]

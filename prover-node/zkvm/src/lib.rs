@@ -508,7 +508,7 @@ impl<SC: ZkvmConfig> Prover<SC> {
         stats.emulate_s = summary.seconds;
         let started = std::time::Instant::now();
         let recorded =
-            self.for_each_shard(input, options, |index, cycles, mut traces, trace_s| {
+            self.for_each_shard(input, options, |index, cycles, mut traces, trace_s, _| {
                 hook(index, &mut traces);
                 let shapes = self.shapes(&traces);
                 let kept = store.get(index)?;
@@ -582,8 +582,14 @@ impl<SC: ZkvmConfig> Prover<SC> {
         mut on_shard: impl FnMut(&ShardPlan),
     ) -> Result<Vec<ShardPlan>, ZkvmError> {
         let mut plans = Vec::new();
-        self.for_each_shard(input, options, |index, cycles, traces, trace_s| {
-            let plan = ShardPlan { index, cycles, trace_s, traces: self.shapes(&traces) };
+        self.for_each_shard(input, options, |index, cycles, traces, trace_s, counted| {
+            let plan = ShardPlan {
+                index,
+                cycles,
+                trace_s,
+                traces: self.shapes(&traces),
+                counted_rows: counted.to_vec(),
+            };
             drop(traces);
             on_shard(&plan);
             plans.push(plan);
@@ -609,7 +615,7 @@ impl<SC: ZkvmConfig> Prover<SC> {
         &self,
         input: &[u8],
         options: ProveOptions,
-        mut f: impl FnMut(usize, u64, MachineTraces<Val>, f64) -> Result<(), ZkvmError>,
+        mut f: impl FnMut(usize, u64, MachineTraces<Val>, f64, &[usize]) -> Result<(), ZkvmError>,
     ) -> Result<zkvm_emulator::ExecutionSummary, ZkvmError> {
         if !(1..=MAX_CYCLES).contains(&options.shard_cycles) {
             return Err(ZkvmError::ShardCycles { max: MAX_CYCLES, got: options.shard_cycles });
@@ -628,13 +634,14 @@ impl<SC: ZkvmConfig> Prover<SC> {
                     return;
                 }
                 let t = std::time::Instant::now();
+                let counted = execution::rows::shard_rows(chunk);
                 let record = ExecutionRecord::from_chunk(chunk, input, cursors.0, cursors.1);
                 let end = record.shard_end();
                 cursors = (end.input_cursor, end.output_cursor);
                 let traces = record.generate_traces::<Val>(rom, &mut memory);
                 drop(record);
                 let trace_s = t.elapsed().as_secs_f64();
-                if let Err(e) = f(index, chunk.cycles(), traces, trace_s) {
+                if let Err(e) = f(index, chunk.cycles(), traces, trace_s, &counted) {
                     failure = Some(e);
                 }
                 index += 1;
@@ -676,6 +683,10 @@ pub struct ShardPlan {
     pub trace_s: f64,
     /// `(chip name, width, height)` of every chip's main trace.
     pub traces: Vec<(&'static str, usize, usize)>,
+    /// Every chip's rows before padding as counted from the emulator's events
+    /// (`zkvm_machine::execution::rows::shard_rows`: what a cut by capacity sees; 0 for the
+    /// fixed-height chips).
+    pub counted_rows: Vec<usize>,
 }
 
 impl ShardPlan {
