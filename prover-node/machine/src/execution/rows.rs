@@ -100,7 +100,7 @@ mod tests {
     use super::shard_rows;
     use crate::chips::height_at_least;
     use crate::chips::program::ProgramRom;
-    use crate::execution::chip_index::{self as c, COUNT};
+    use crate::execution::chip_index as c;
     use crate::execution::programs::{keccak_program, mixed, sharded_io_program, sum_loop};
     use crate::execution::{ExecutionRecord, image_memory};
     use crate::testing::F;
@@ -118,15 +118,14 @@ mod tests {
             let end = record.shard_end();
             cursors = (end.input_cursor, end.output_cursor);
             let traces = record.generate_traces::<F>(&rom, &mut memory);
-            for chip in 0..COUNT {
+            for (chip, (&rows, trace)) in counted.iter().zip(&traces.traces).enumerate() {
                 if [c::PROGRAM, c::REGISTERS, c::BYTE].contains(&chip) {
                     continue;
                 }
                 assert_eq!(
-                    height_at_least(counted[chip], 0),
-                    traces.traces[chip].height(),
-                    "shard {shards}, chip {chip}: {} rows counted",
-                    counted[chip]
+                    height_at_least(rows, 0),
+                    trace.height(),
+                    "shard {shards}, chip {chip}: {rows} rows counted"
                 );
             }
             // Counts that are exact, not only to the power of two.
