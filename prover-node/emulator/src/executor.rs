@@ -202,6 +202,24 @@ impl Emulator {
     pub fn execute_recording(
         &mut self,
         chunk_cycles: u64,
+        on_chunk: impl FnMut(&ExecutionChunk),
+    ) -> Result<ExecutionSummary, EmuError> {
+        self.execute_recording_with_room(chunk_cycles, |_| u64::MAX, on_chunk)
+    }
+
+    /// [`Emulator::execute_recording`], where a chunk may also end early: before each step
+    /// `room(&chunk so far)` says how many more cycles the chunk may take, the emulator runs
+    /// at most that many, and a `0` ends the chunk (a cut by capacity: `room` knows what
+    /// each cycle can add to a trace). A chunk always takes at least one cycle, so a run
+    /// progresses whatever `room` answers.
+    ///
+    /// # Errors
+    ///
+    /// As [`Emulator::execute_recording`].
+    pub fn execute_recording_with_room(
+        &mut self,
+        chunk_cycles: u64,
+        mut room: impl FnMut(&ExecutionChunk) -> u64,
         mut on_chunk: impl FnMut(&ExecutionChunk),
     ) -> Result<ExecutionSummary, EmuError> {
         let chunk_cycles = chunk_cycles.max(1);
@@ -215,7 +233,15 @@ impl Emulator {
             chunk.start_pc = self.pc;
             chunk.start_registers = self.regs;
             let stop = self.cycle.saturating_add(chunk_cycles).min(self.cycle_limit);
-            let exit = self.run_until(&mut recorder, stop)?;
+            let mut exit = None;
+            while exit.is_none() && self.cycle < stop {
+                let free =
+                    room(&recorder.chunk).max(u64::from(self.cycle == recorder.chunk.start_cycle));
+                if free == 0 {
+                    break;
+                }
+                exit = self.run_until(&mut recorder, self.cycle.saturating_add(free).min(stop))?;
+            }
             if exit.is_none() && self.cycle >= self.cycle_limit {
                 return Err(EmuError::CycleLimitExceeded { limit: self.cycle_limit });
             }

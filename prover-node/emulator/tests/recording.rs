@@ -116,13 +116,23 @@ impl Checker {
 }
 
 fn check_program(elf: &[u8], input: Vec<u8>, chunk_cycles: u64) -> usize {
+    check_program_with_room(elf, input, chunk_cycles, |_| u64::MAX)
+}
+
+/// [`check_program`] with chunks also cut by `room` ([`Emulator::execute_recording_with_room`]).
+fn check_program_with_room(
+    elf: &[u8],
+    input: Vec<u8>,
+    chunk_cycles: u64,
+    room: impl FnMut(&ExecutionChunk) -> u64,
+) -> usize {
     let mut fast = Emulator::new(elf, input.clone()).unwrap();
     let expected = fast.execute().unwrap();
     let mut checker = Checker::new(Emulator::new(elf, input.clone()).unwrap());
     let mut rec = Emulator::new(elf, input).unwrap();
     let mut last_exit = None;
     let summary = rec
-        .execute_recording(chunk_cycles, |c| {
+        .execute_recording_with_room(chunk_cycles, room, |c| {
             assert!(last_exit.is_none(), "chunk after the halting chunk");
             assert!(c.cycles() <= chunk_cycles.max(1));
             checker.check(c);
@@ -235,5 +245,48 @@ fn chunk_size_zero_means_one() {
         n += 1;
     })
     .unwrap();
+    assert_eq!(n, summary.cycles);
+}
+
+#[test]
+fn chunks_cut_by_room_record_consistently() {
+    // A cut by capacity: at most 5 loads and stores per chunk, the room re-asked as the
+    // chunk grows. The chunks still make up the run
+    // exactly (the checker replays them against fast mode), and none exceeds the budget.
+    let mut cut_somewhere = false;
+    for seed in 0..20 {
+        let mut rng = StdRng::seed_from_u64(2000 + seed);
+        let elf = random_program(&mut rng, 150).elf(Target::Zkvm);
+        let memory_ops = |c: &ExecutionChunk| (c.load.len() + c.store.len()) as u64;
+        // Free capacity over the most one cycle can add (one access).
+        let room = |c: &ExecutionChunk| 5u64.saturating_sub(memory_ops(c));
+        let chunks = check_program_with_room(&elf, Vec::new(), 1000, room);
+        let mut most = 0;
+        Emulator::run_recording(&elf, Vec::new(), u64::MAX, |c| most = memory_ops(c)).unwrap();
+        let mut cut = Vec::new();
+        Emulator::new(&elf, Vec::new())
+            .unwrap()
+            .execute_recording_with_room(1000, room, |c| cut.push(memory_ops(c)))
+            .unwrap();
+        assert_eq!(cut.len(), chunks);
+        assert!(cut.iter().all(|&n| n <= 5), "seed {seed}: {cut:?}");
+        assert!(most <= 5 || chunks > 1, "seed {seed}: {most} memory ops in one chunk");
+        cut_somewhere |= chunks > 1;
+    }
+    assert!(cut_somewhere, "some random program has more than 5 memory operations");
+    // A room of 0 still takes one cycle per chunk.
+    let elf = zkvm_elf(&[addi(1, 0, 1), addi(2, 0, 2)]);
+    let mut n = 0;
+    let summary = Emulator::new(&elf, Vec::new())
+        .unwrap()
+        .execute_recording_with_room(
+            100,
+            |_| 0,
+            |c| {
+                assert_eq!(c.cycles(), 1);
+                n += 1;
+            },
+        )
+        .unwrap();
     assert_eq!(n, summary.cycles);
 }
