@@ -33,71 +33,142 @@ fn execution_chip(op: Opcode) -> usize {
 /// Each chip's rows (before padding) for the shard `chunk` records; the fixed-height chips
 /// (program, registers, byte table) are 0.
 pub fn shard_rows(chunk: &ExecutionChunk) -> [usize; COUNT] {
-    let mut rows = [0usize; COUNT];
-    rows[c::CPU] = chunk.instruction_count();
-    // ALU and MUL/DIV instructions send their operation unless rd is x0 (a no-op row).
-    for e in chunk.alu.iter().chain(&chunk.mul_div) {
-        if e.instruction.rd != 0 {
-            rows[execution_chip(e.instruction.opcode)] += 1;
+    let mut counter = RowCounter::default();
+    counter.update(chunk);
+    counter.rows()
+}
+
+/// [`shard_rows`] kept up to date as a chunk grows: [`RowCounter::update`] reads only the
+/// events recorded since its last call (a new chunk starts the count again), so asking
+/// after every step of a recording costs the chunk's length once.
+#[derive(Debug, Clone, Default)]
+pub struct RowCounter {
+    /// The chunk counted (its index), and how many of each event list were read.
+    chunk: Option<u64>,
+    seen: Seen,
+    /// Counts by instruction and syscall (the set-based chips are filled in by `rows`).
+    counts: [usize; COUNT],
+    pages: BTreeSet<u32>,
+    ancestors: BTreeSet<(usize, u32)>,
+    keccak: usize,
+    read: usize,
+    committed: usize,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Seen {
+    alu: usize,
+    mul_div: usize,
+    branch: usize,
+    jump: usize,
+    load: usize,
+    store: usize,
+    syscalls: usize,
+    memory: usize,
+    instructions: usize,
+}
+
+impl RowCounter {
+    /// Count the events `chunk` recorded since the last call.
+    pub fn update(&mut self, chunk: &ExecutionChunk) {
+        let grown = |seen: usize, now: usize| seen <= now;
+        let same_chunk = self.chunk == Some(chunk.index)
+            && grown(self.seen.alu, chunk.alu.len())
+            && grown(self.seen.mul_div, chunk.mul_div.len())
+            && grown(self.seen.branch, chunk.branch.len())
+            && grown(self.seen.jump, chunk.jump.len())
+            && grown(self.seen.load, chunk.load.len())
+            && grown(self.seen.store, chunk.store.len())
+            && grown(self.seen.syscalls, chunk.syscalls.len())
+            && grown(self.seen.memory, chunk.memory.len());
+        if !same_chunk {
+            *self = RowCounter { chunk: Some(chunk.index), ..RowCounter::default() };
         }
-    }
-    // Branches send their comparison; loads, stores and JALR their address ADD.
-    for e in &chunk.branch {
-        rows[execution_chip(e.instruction.opcode)] += 1;
-    }
-    rows[c::ADD_SUB] += chunk.jump.iter().filter(|e| e.instruction.opcode == Opcode::Jalr).count();
-    let memory_instructions = chunk.load.len() + chunk.store.len();
-    rows[c::ADD_SUB] += memory_instructions;
-    rows[c::LOAD_STORE] = memory_instructions;
-    // The touched pages and their ancestors in the memory tree.
-    let pages: BTreeSet<u32> =
-        chunk.memory.iter().map(|a| (a.addr >> 2) >> PAGE_WORDS_LOG).collect();
-    let ancestors: BTreeSet<(usize, u32)> = pages
-        .iter()
-        .flat_map(|&p| (1..=TREE_DEPTH).map(move |level| (level, p >> level)))
-        .collect();
-    rows[c::RAM] = PAGE_WORDS * pages.len();
-    // Each page hashed twice: before and after the shard.
-    rows[c::PAGE] = 2 * PAGE_BLOCKS * pages.len();
-    // With no page touched, the Merkle chip still proves the (unchanged) root.
-    rows[c::MERKLE] = ancestors.len().max(1);
-    // Syscalls.
-    let (mut keccak, mut read, mut committed) = (0, 0usize, 0usize);
-    for s in &chunk.syscalls {
-        let [a0, a1, _] = s.args;
-        if s.number == zkvm_abi::syscall::KECCAK_PERMUTE {
-            keccak += 1;
-        } else if NOOP_SYSCALLS.contains(&s.number) {
-            rows[c::NOOP_SYSCALL] += 1;
-        } else if IO_SYSCALLS.contains(&s.number) {
-            rows[c::IO_CALL] += 1;
-            let count = match s.number {
-                zkvm_abi::syscall::READ_INPUT => s.result,
-                zkvm_abi::syscall::COMMIT_OUTPUT => a1,
-                _ => 0,
-            } as usize;
-            if count > 0 {
-                rows[c::IO_BYTES] += ((a0 & 3) as usize + count).div_ceil(4);
-            }
-            match s.number {
-                zkvm_abi::syscall::READ_INPUT => read += count,
-                zkvm_abi::syscall::COMMIT_OUTPUT => committed += count,
-                _ => {}
+        let counts = &mut self.counts;
+        // ALU and MUL/DIV instructions send their operation unless rd is x0 (a no-op row).
+        for e in chunk.alu[self.seen.alu..].iter().chain(&chunk.mul_div[self.seen.mul_div..]) {
+            if e.instruction.rd != 0 {
+                counts[execution_chip(e.instruction.opcode)] += 1;
             }
         }
+        // Branches send their comparison; loads, stores and JALR their address ADD.
+        for e in &chunk.branch[self.seen.branch..] {
+            counts[execution_chip(e.instruction.opcode)] += 1;
+        }
+        counts[c::ADD_SUB] += chunk.jump[self.seen.jump..]
+            .iter()
+            .filter(|e| e.instruction.opcode == Opcode::Jalr)
+            .count();
+        let memory_instructions =
+            chunk.load.len() - self.seen.load + chunk.store.len() - self.seen.store;
+        counts[c::ADD_SUB] += memory_instructions;
+        counts[c::LOAD_STORE] += memory_instructions;
+        // The touched pages and their ancestors in the memory tree.
+        for access in &chunk.memory[self.seen.memory..] {
+            let page = (access.addr >> 2) >> PAGE_WORDS_LOG;
+            if self.pages.insert(page) {
+                self.ancestors.extend((1..=TREE_DEPTH).map(|level| (level, page >> level)));
+            }
+        }
+        // Syscalls.
+        for s in &chunk.syscalls[self.seen.syscalls..] {
+            let [a0, a1, _] = s.args;
+            if s.number == zkvm_abi::syscall::KECCAK_PERMUTE {
+                self.keccak += 1;
+            } else if NOOP_SYSCALLS.contains(&s.number) {
+                counts[c::NOOP_SYSCALL] += 1;
+            } else if IO_SYSCALLS.contains(&s.number) {
+                counts[c::IO_CALL] += 1;
+                let count = match s.number {
+                    zkvm_abi::syscall::READ_INPUT => s.result,
+                    zkvm_abi::syscall::COMMIT_OUTPUT => a1,
+                    _ => 0,
+                } as usize;
+                if count > 0 {
+                    counts[c::IO_BYTES] += ((a0 & 3) as usize + count).div_ceil(4);
+                }
+                match s.number {
+                    zkvm_abi::syscall::READ_INPUT => self.read += count,
+                    zkvm_abi::syscall::COMMIT_OUTPUT => self.committed += count,
+                    _ => {}
+                }
+            }
+        }
+        self.seen = Seen {
+            alu: chunk.alu.len(),
+            mul_div: chunk.mul_div.len(),
+            branch: chunk.branch.len(),
+            jump: chunk.jump.len(),
+            load: chunk.load.len(),
+            store: chunk.store.len(),
+            syscalls: chunk.syscalls.len(),
+            memory: chunk.memory.len(),
+            instructions: chunk.instruction_count(),
+        };
     }
-    // At least one (all-zero) permutation.
-    rows[c::KECCAK] = ROWS_PER_PERMUTATION * keccak.max(1);
-    rows[c::INPUT_SPONGE] = num_blocks(read);
-    rows[c::OUTPUT_SPONGE] = num_blocks(committed);
-    rows
+
+    /// Each chip's rows (before padding) for what was counted; 0 for the fixed-height chips.
+    pub fn rows(&self) -> [usize; COUNT] {
+        let mut rows = self.counts;
+        rows[c::CPU] = self.seen.instructions;
+        rows[c::RAM] = PAGE_WORDS * self.pages.len();
+        // Each page hashed twice: before and after the shard.
+        rows[c::PAGE] = 2 * PAGE_BLOCKS * self.pages.len();
+        // With no page touched, the Merkle chip still proves the (unchanged) root.
+        rows[c::MERKLE] = self.ancestors.len().max(1);
+        // At least one (all-zero) permutation.
+        rows[c::KECCAK] = ROWS_PER_PERMUTATION * self.keccak.max(1);
+        rows[c::INPUT_SPONGE] = num_blocks(self.read);
+        rows[c::OUTPUT_SPONGE] = num_blocks(self.committed);
+        rows
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use p3_matrix::Matrix;
 
-    use super::shard_rows;
+    use super::{RowCounter, shard_rows};
     use crate::chips::height_at_least;
     use crate::chips::program::ProgramRom;
     use crate::execution::chip_index as c;
@@ -112,28 +183,39 @@ mod tests {
         let mut memory = image_memory(&rom.memory);
         let mut cursors = (0, 0);
         let mut shards = 0;
-        zkvm_emulator::Emulator::run_recording(elf, input.to_vec(), cut, |chunk| {
-            let counted = shard_rows(chunk);
-            let record = ExecutionRecord::from_chunk(chunk, input, cursors.0, cursors.1);
-            let end = record.shard_end();
-            cursors = (end.input_cursor, end.output_cursor);
-            let traces = record.generate_traces::<F>(&rom, &mut memory);
-            for (chip, (&rows, trace)) in counted.iter().zip(&traces.traces).enumerate() {
-                if [c::PROGRAM, c::REGISTERS, c::BYTE].contains(&chip) {
-                    continue;
+        // The counter follows the chunk as it grows (asked every 7 cycles, as a cut by
+        // capacity asks) and must end where a count of the whole chunk does.
+        let counter = core::cell::RefCell::new(RowCounter::default());
+        let room = |chunk: &zkvm_emulator::ExecutionChunk| {
+            counter.borrow_mut().update(chunk);
+            7
+        };
+        let mut emulator = zkvm_emulator::Emulator::new(elf, input.to_vec()).expect("loads");
+        emulator
+            .execute_recording_with_room(cut, room, |chunk| {
+                let counted = shard_rows(chunk);
+                counter.borrow_mut().update(chunk);
+                assert_eq!(counter.borrow().rows(), counted, "shard {shards}: incremental count");
+                let record = ExecutionRecord::from_chunk(chunk, input, cursors.0, cursors.1);
+                let end = record.shard_end();
+                cursors = (end.input_cursor, end.output_cursor);
+                let traces = record.generate_traces::<F>(&rom, &mut memory);
+                for (chip, (&rows, trace)) in counted.iter().zip(&traces.traces).enumerate() {
+                    if [c::PROGRAM, c::REGISTERS, c::BYTE].contains(&chip) {
+                        continue;
+                    }
+                    assert_eq!(
+                        height_at_least(rows, 0),
+                        trace.height(),
+                        "shard {shards}, chip {chip}: {rows} rows counted"
+                    );
                 }
-                assert_eq!(
-                    height_at_least(rows, 0),
-                    trace.height(),
-                    "shard {shards}, chip {chip}: {rows} rows counted"
-                );
-            }
-            // Counts that are exact, not only to the power of two.
-            assert_eq!(counted[c::CPU], record.cpu.len());
-            assert_eq!(counted[c::IO_CALL], record.io.len());
-            shards += 1;
-        })
-        .expect("runs");
+                // Counts that are exact, not only to the power of two.
+                assert_eq!(counted[c::CPU], record.cpu.len());
+                assert_eq!(counted[c::IO_CALL], record.io.len());
+                shards += 1;
+            })
+            .expect("runs");
         shards
     }
 
