@@ -164,6 +164,56 @@ impl RowCounter {
     }
 }
 
+/// The most rows one cycle can add to each chip, for the chips a cut can bound: one
+/// instruction is one CPU row and at most one operation row; a load, store or
+/// `KECCAK_PERMUTE` touches at most two new pages (the Keccak state is 200 bytes), each 256
+/// RAM rows, 2 × 64 page rows and 22 Merkle ancestors; a `KECCAK_PERMUTE` is 24 rows. The
+/// IO bytes and sponge chips (and the RAM pages of an IO call) grow with a call's length,
+/// which is not known before the call: 0 here, checked after the shard is recorded.
+pub const MAX_ROWS_PER_CYCLE: [usize; COUNT] = {
+    let mut m = [1; COUNT];
+    m[c::PROGRAM] = 0;
+    m[c::REGISTERS] = 0;
+    m[c::BYTE] = 0;
+    m[c::RAM] = 2 * PAGE_WORDS;
+    m[c::PAGE] = 2 * 2 * PAGE_BLOCKS;
+    m[c::MERKLE] = 2 * TREE_DEPTH;
+    m[c::KECCAK] = ROWS_PER_PERMUTATION;
+    m[c::IO_BYTES] = 0;
+    m[c::INPUT_SPONGE] = 0;
+    m[c::OUTPUT_SPONGE] = 0;
+    m
+};
+
+/// A cut by capacity: a shard ends before any chip could pass its rows in `caps` (a shard
+/// shape's heights). [`CapacityCut::room`] is the emulator's `room` callback.
+#[derive(Debug, Clone)]
+pub struct CapacityCut {
+    caps: [usize; COUNT],
+    counter: RowCounter,
+}
+
+impl CapacityCut {
+    /// A cut at `caps` rows per chip (0 for a chip means no bound: the fixed-height chips).
+    pub fn new(caps: [usize; COUNT]) -> Self {
+        CapacityCut { caps, counter: RowCounter::default() }
+    }
+
+    /// How many more cycles `chunk` can take with every bounded chip within its cap: the
+    /// least over the chips of free rows over [`MAX_ROWS_PER_CYCLE`]. 0 ends the shard.
+    pub fn room(&mut self, chunk: &ExecutionChunk) -> u64 {
+        self.counter.update(chunk);
+        let rows = self.counter.rows();
+        (0..COUNT)
+            .filter(|&chip| self.caps[chip] > 0 && MAX_ROWS_PER_CYCLE[chip] > 0)
+            .map(|chip| {
+                (self.caps[chip].saturating_sub(rows[chip]) / MAX_ROWS_PER_CYCLE[chip]) as u64
+            })
+            .min()
+            .unwrap_or(u64::MAX)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use p3_matrix::Matrix;
@@ -233,6 +283,48 @@ mod tests {
             (sharded_io_program(), &io_input[..], 1 << 20),
         ] {
             assert!(check_counts(&elf, input, cut) >= 1);
+        }
+    }
+
+    #[test]
+    fn a_capacity_cut_keeps_every_bounded_chip_within_its_cap() {
+        use super::{CapacityCut, MAX_ROWS_PER_CYCLE};
+        // Caps small enough to cut often: Keccak (2 permutations), RAM (2 pages), the CPU.
+        let mut caps = [0usize; c::COUNT];
+        for chip in 0..c::COUNT {
+            if MAX_ROWS_PER_CYCLE[chip] > 0 {
+                caps[chip] = 1 << 12;
+            }
+        }
+        caps[c::KECCAK] = 2 * 24;
+        caps[c::RAM] = 2 * 256;
+        caps[c::PAGE] = 4 * 64;
+        for elf in [keccak_program(), mixed(40), sum_loop(300)] {
+            let mut cut = CapacityCut::new(caps);
+            let mut shards = alloc::vec::Vec::new();
+            let mut emulator = zkvm_emulator::Emulator::new(&elf, alloc::vec::Vec::new()).unwrap();
+            emulator
+                .execute_recording_with_room(
+                    1 << 20,
+                    |chunk| cut.room(chunk),
+                    |chunk| shards.push(shard_rows(chunk)),
+                )
+                .expect("runs");
+            for (k, rows) in shards.iter().enumerate() {
+                for chip in 0..c::COUNT {
+                    if caps[chip] > 0 && MAX_ROWS_PER_CYCLE[chip] > 0 {
+                        assert!(
+                            rows[chip] <= caps[chip],
+                            "shard {k}, chip {chip}: {} rows",
+                            rows[chip]
+                        );
+                    }
+                }
+            }
+            // The cut did cut: the Keccak run needs several shards at these caps.
+            if elf == keccak_program() {
+                assert!(shards.len() > 1, "{} shards", shards.len());
+            }
         }
     }
 }
