@@ -17,8 +17,9 @@ async fn counted_rows_pad_to_the_guest_traces() {
     let prover = Prover::<DefaultConfig>::new(&program).expect("keys");
     let input = case.input.encode();
     for shard_cycles in [1 << 21, 1 << 18] {
-        let plans =
-            prover.plan(&input, ProveOptions { shard_cycles }, |_| {}).expect("plans the run");
+        let plans = prover
+            .plan(&input, ProveOptions { shard_cycles, ..ProveOptions::default() }, |_| {})
+            .expect("plans the run");
         for p in &plans {
             for (chip, (&(name, _, height), &counted)) in
                 p.traces.iter().zip(&p.counted_rows).enumerate()

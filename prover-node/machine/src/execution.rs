@@ -916,6 +916,7 @@ mod padding_tests;
 pub(crate) mod programs;
 #[cfg(any(test, feature = "emulator"))]
 pub mod rows;
+pub mod shape;
 #[cfg(test)]
 mod shard_tests;
 #[cfg(test)]

@@ -231,7 +231,7 @@ async fn run(args: Args) -> Result<(), BoxError> {
     }
     let mut log = ShardLog::open(&spool_dir)?;
     let mut bar = CycleProgress::new("prove", summary.cycles, shards);
-    let options = ProveOptions { shard_cycles: args.shard_cycles };
+    let options = ProveOptions { shard_cycles: args.shard_cycles, ..ProveOptions::default() };
     let started = Instant::now();
     let mut log_error = None;
     let proven = prover.prove_into(
@@ -488,9 +488,17 @@ fn plan(
     let shards = cycles.div_ceil(args.shard_cycles.max(1));
     let mut bar = CycleProgress::new("plan", cycles, shards);
     let started = Instant::now();
-    let plans = prover.plan(input, ProveOptions { shard_cycles: args.shard_cycles }, |p| {
-        bar.shard(p.index, p.cycles, &format!("traces {:.1} s, {} cells", p.trace_s, p.cells()));
-    });
+    let plans = prover.plan(
+        input,
+        ProveOptions { shard_cycles: args.shard_cycles, ..ProveOptions::default() },
+        |p| {
+            bar.shard(
+                p.index,
+                p.cycles,
+                &format!("traces {:.1} s, {} cells", p.trace_s, p.cells()),
+            );
+        },
+    );
     bar.finish_and_clear();
     let plans = plans?;
     if let Some(path) = &args.plan_out {

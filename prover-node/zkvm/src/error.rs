@@ -33,6 +33,27 @@ pub enum ZkvmError {
         /// The size asked for.
         got: u64,
     },
+    /// Fixed shapes need a shard size `2^l` with `l` in the shape catalogue.
+    #[error("fixed shapes need shards of 2^l cycles with l in the shape catalogue, got {got}")]
+    ShapeCycles {
+        /// The shard size asked for.
+        got: u64,
+    },
+    /// A shard outgrew its fixed shape: one IO call moved more bytes than the shape holds
+    /// (the cut by capacity bounds every other chip before it fills).
+    #[error(
+        "shard {shard} outgrew its fixed shape: chip {chip} has {rows} rows, the shape holds {cap} (an IO call longer than the shape allows; read the input in smaller pieces)"
+    )]
+    ShapeOverflow {
+        /// Index of the shard.
+        shard: usize,
+        /// Index of the chip (`zkvm_machine::execution::chip_index`).
+        chip: usize,
+        /// Its rows.
+        rows: u64,
+        /// The shape's rows for it.
+        cap: u64,
+    },
     /// The output is longer than the machine's output stream can be.
     #[error("the program committed {got} output bytes, at most {max} are supported")]
     OutputTooLong {

@@ -277,6 +277,13 @@ fn setup_program<SC: ZkvmConfig>(
 pub struct ProveOptions {
     /// Cycles per shard (the last one may be shorter): 1 ..= [`MAX_CYCLES`].
     pub shard_cycles: u64,
+    /// Prove every shard in a catalogue shape
+    /// (`zkvm_machine::execution::shape::shard_shape`): `shard_cycles` must then be `2^l`
+    /// with `l` in the catalogue; a shard also ends early when a chip would outgrow `S(l)`
+    /// (a cut by capacity), every trace is padded to `S(l)`, and the last shard takes the
+    /// smallest shape that holds it. The shapes a recursive verifier needs; costs the
+    /// padding (+7.5% cells on the guest's mainnet mix at `l = 21`).
+    pub fixed_shapes: bool,
 }
 
 /// Cycles per shard by default: 2^21 keeps one shard's proving under ~6 GiB for ALU code
@@ -285,7 +292,7 @@ pub const DEFAULT_SHARD_CYCLES: u64 = 1 << 21;
 
 impl Default for ProveOptions {
     fn default() -> Self {
-        ProveOptions { shard_cycles: DEFAULT_SHARD_CYCLES }
+        ProveOptions { shard_cycles: DEFAULT_SHARD_CYCLES, fixed_shapes: false }
     }
 }
 
@@ -620,31 +627,56 @@ impl<SC: ZkvmConfig> Prover<SC> {
         if !(1..=MAX_CYCLES).contains(&options.shard_cycles) {
             return Err(ZkvmError::ShardCycles { max: MAX_CYCLES, got: options.shard_cycles });
         }
+        let top_shape = if options.fixed_shapes {
+            let l = options.shard_cycles.trailing_zeros();
+            match execution::shape::shard_shape(l) {
+                Some(shape) if options.shard_cycles.is_power_of_two() => Some((l, shape)),
+                _ => return Err(ZkvmError::ShapeCycles { got: options.shard_cycles }),
+            }
+        } else {
+            None
+        };
         let rom = &self.program.rom;
         let mut memory = execution::image_memory(&rom.memory);
         let mut cursors = (0u32, 0u32);
         let mut index = 0;
         let mut failure = None;
-        let recorded = zkvm_emulator::Emulator::run_recording(
-            &self.program.elf,
-            input.to_vec(),
-            options.shard_cycles,
-            |chunk| {
-                if failure.is_some() {
-                    return;
-                }
-                let t = std::time::Instant::now();
-                let counted = execution::rows::shard_rows(chunk);
-                let record = ExecutionRecord::from_chunk(chunk, input, cursors.0, cursors.1);
-                let end = record.shard_end();
-                cursors = (end.input_cursor, end.output_cursor);
-                let traces = record.generate_traces::<Val>(rom, &mut memory);
-                drop(record);
-                let trace_s = t.elapsed().as_secs_f64();
-                if let Err(e) = f(index, chunk.cycles(), traces, trace_s, &counted) {
-                    failure = Some(e);
-                }
-                index += 1;
+        let mut cut = top_shape.map(|(_, shape)| {
+            execution::rows::CapacityCut::new(execution::shape::shape_rows(&shape))
+        });
+        let room = |chunk: &zkvm_emulator::ExecutionChunk| {
+            cut.as_mut().map_or(u64::MAX, |cut| cut.room(chunk))
+        };
+        let recorded = zkvm_emulator::Emulator::new(&self.program.elf, input.to_vec()).and_then(
+            |mut emulator| {
+                emulator.execute_recording_with_room(options.shard_cycles, room, |chunk| {
+                    if failure.is_some() {
+                        return;
+                    }
+                    let t = std::time::Instant::now();
+                    let counted = execution::rows::shard_rows(chunk);
+                    let min_heights = match top_shape {
+                        None => [0; execution::chip_index::COUNT],
+                        Some((l, top)) => match fixed_shape(index, l, &top, &counted, chunk) {
+                            Ok(shape) => execution::shape::shape_rows(&shape),
+                            Err(e) => {
+                                failure = Some(e);
+                                return;
+                            }
+                        },
+                    };
+                    let record = ExecutionRecord::from_chunk(chunk, input, cursors.0, cursors.1);
+                    let end = record.shard_end();
+                    cursors = (end.input_cursor, end.output_cursor);
+                    let traces =
+                        record.generate_traces_padded::<Val>(rom, &mut memory, &min_heights);
+                    drop(record);
+                    let trace_s = t.elapsed().as_secs_f64();
+                    if let Err(e) = f(index, chunk.cycles(), traces, trace_s, &counted) {
+                        failure = Some(e);
+                    }
+                    index += 1;
+                })
             },
         );
         if let Some(e) = failure {
@@ -652,6 +684,38 @@ impl<SC: ZkvmConfig> Prover<SC> {
         }
         recorded.map_err(|e| ZkvmError::Fault(e.to_string()))
     }
+}
+
+/// The catalogue shape shard `index` is proven in: `S(l)` for a shard the cut ended, the
+/// smallest shape that holds the last one. A shard the cut could not bound (one IO call
+/// longer than the shape holds) is [`ZkvmError::ShapeOverflow`].
+#[cfg(feature = "prover")]
+fn fixed_shape(
+    index: usize,
+    l: u32,
+    top: &[u8; execution::chip_index::COUNT],
+    counted: &[usize; execution::chip_index::COUNT],
+    chunk: &zkvm_emulator::ExecutionChunk,
+) -> Result<[u8; execution::chip_index::COUNT], ZkvmError> {
+    use execution::shape::{SHAPE_LOG_CYCLES, fits, shape_rows, shard_shape};
+    if chunk.exit_code.is_some() {
+        let smallest = (*SHAPE_LOG_CYCLES.start()..=l)
+            .filter_map(shard_shape)
+            .find(|shape| fits(counted, shape));
+        if let Some(shape) = smallest {
+            return Ok(shape);
+        }
+    } else if fits(counted, top) {
+        return Ok(*top);
+    }
+    let caps = shape_rows(top);
+    let chip = (0..counted.len()).find(|&c| caps[c] > 0 && counted[c] > caps[c]).unwrap_or(0);
+    Err(ZkvmError::ShapeOverflow {
+        shard: index,
+        chip,
+        rows: counted[chip] as u64,
+        cap: caps[chip] as u64,
+    })
 }
 
 /// Whether two lists of per-chip public values are equal element by element.

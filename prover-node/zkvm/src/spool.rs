@@ -87,26 +87,41 @@ pub struct SpoolRun {
     pub cycles: u64,
     /// Cycles per shard.
     pub shard_cycles: u64,
+    /// Shards in fixed shapes (cut by capacity too): another cut, other shards.
+    pub fixed_shapes: bool,
 }
 
 impl SpoolRun {
     /// The run of `program_id` on `input`, `cycles` long, cut every `shard_cycles`.
     pub fn new(program_id: ProgramId, input: &[u8], cycles: u64, shard_cycles: u64) -> Self {
-        SpoolRun { program_id, input_sha256: Sha256::digest(input).into(), cycles, shard_cycles }
+        SpoolRun {
+            program_id,
+            input_sha256: Sha256::digest(input).into(),
+            cycles,
+            shard_cycles,
+            fixed_shapes: false,
+        }
     }
 
-    /// Number of shards.
+    /// The same run proven in fixed shapes (`ProveOptions::fixed_shapes`).
+    pub fn with_fixed_shapes(mut self, fixed_shapes: bool) -> Self {
+        self.fixed_shapes = fixed_shapes;
+        self
+    }
+
+    /// Number of shards of a cut by cycles (a cut by capacity may make more).
     pub fn shards(&self) -> u64 {
         self.cycles.div_ceil(self.shard_cycles.max(1)).max(1)
     }
 
     fn manifest(&self) -> String {
         format!(
-            "{MANIFEST_TITLE}\nprogram {}\ninput-sha256 {}\ncycles {}\nshard-cycles {}\n",
+            "{MANIFEST_TITLE}\nprogram {}\ninput-sha256 {}\ncycles {}\nshard-cycles {}\nfixed-shapes {}\n",
             self.program_id,
             hex(&self.input_sha256),
             self.cycles,
-            self.shard_cycles
+            self.shard_cycles,
+            u8::from(self.fixed_shapes)
         )
     }
 }

@@ -220,7 +220,7 @@ fn verifying_key_from_the_elf_matches_the_provers() {
 #[test]
 fn plan_matches_what_proving_commits() {
     let fx = Fixture::new(&echo_sum());
-    let options = ProveOptions { shard_cycles: 64 };
+    let options = ProveOptions { shard_cycles: 64, ..ProveOptions::default() };
     let plans = fx.prover.plan(INPUT, options, |_| {}).unwrap();
     let (proof, stats) = fx.prover.prove_with(INPUT, options, |_| {}).unwrap();
     assert!(plans.len() > 2, "{} shards", plans.len());
@@ -550,7 +550,7 @@ fn proof_from_another_initial_memory_is_rejected() {
 
 /// `echo_sum` on [`INPUT`] (~280 cycles) cut into shards of 64 cycles.
 fn sharded_proof(fx: &Fixture, input: &[u8]) -> Proof<DefaultConfig> {
-    let options = ProveOptions { shard_cycles: 64 };
+    let options = ProveOptions { shard_cycles: 64, ..ProveOptions::default() };
     let (proof, stats) = fx.prover.prove_with(input, options, |_| {}).expect("proves");
     assert_eq!(stats.shards.len(), proof.shards.len());
     proof
@@ -653,7 +653,7 @@ fn a_forged_trace_in_a_later_shard_is_rejected() {
     // A malicious prover changes one register write in shard 2 only: that shard's STARK
     // rejects it, and the error names the shard.
     let fx = Fixture::new(&echo_sum());
-    let options = ProveOptions { shard_cycles: 64 };
+    let options = ProveOptions { shard_cycles: 64, ..ProveOptions::default() };
     let proof = fx
         .prover
         .prove_with_trace_hook(INPUT, options, |shard, t| {
@@ -676,7 +676,11 @@ fn a_forged_trace_in_a_later_shard_is_rejected() {
 fn shard_sizes_outside_the_limit_are_refused() {
     let fx = Fixture::new(&echo_sum());
     for shard_cycles in [0, zkvm::MAX_CYCLES + 1] {
-        let e = fx.prover.prove_with(INPUT, ProveOptions { shard_cycles }, |_| {});
+        let e = fx.prover.prove_with(
+            INPUT,
+            ProveOptions { shard_cycles, ..ProveOptions::default() },
+            |_| {},
+        );
         assert!(matches!(e, Err(ZkvmError::ShardCycles { .. })), "{shard_cycles}");
     }
 }
@@ -705,7 +709,7 @@ fn prove_spooled(
     spool: &mut SpoolDir<DefaultConfig>,
     summary: &zkvm::RunSummary,
 ) -> Result<zkvm::ProveStats, ZkvmError> {
-    let options = ProveOptions { shard_cycles: 64 };
+    let options = ProveOptions { shard_cycles: 64, ..ProveOptions::default() };
     fx.prover.prove_into(INPUT, summary, options, spool, |_| {}, |_, _| {})
 }
 
@@ -842,4 +846,49 @@ fn a_kept_shard_with_a_broken_stark_is_refused_on_resume_and_by_the_verifier() {
         e => panic!("expected shard 1 rejected, got: {e}"),
     }
     spool.remove().expect("removes");
+}
+
+#[test]
+fn fixed_shapes_prove_every_shard_in_a_catalogue_shape() {
+    use zkvm_machine::execution::shape::{is_catalogue_shape, shard_shape};
+    let fx = Fixture::new(&echo_sum());
+    let options = ProveOptions { shard_cycles: 64, fixed_shapes: true };
+    let (proof, stats) = fx.prover.prove_with(INPUT, options, |_| {}).expect("proves");
+    assert!(proof.shards.len() >= 4, "{} shards", proof.shards.len());
+    let pv = verify(fx.vk(), &proof).expect("a fixed-shape proof verifies");
+    assert_eq!((pv.output.as_slice(), pv.exit_code), (INPUT, byte_sum(INPUT)));
+    // Every shard's heights are a catalogue shape: S(6) for all but the last, which takes
+    // the smallest that holds it.
+    let plans = fx.prover.plan(INPUT, options, |_| {}).expect("plans");
+    assert_eq!(plans.len(), stats.shards.len());
+    let s6 = shard_shape(6).expect("S(6)");
+    for p in &plans {
+        let shape = p.shape();
+        assert!(is_catalogue_shape(&shape), "shard {}: {shape:?}", p.index);
+        if p.index + 1 < plans.len() {
+            let fixed = |s: &[u8]| -> Vec<u8> {
+                s.iter().zip(&s6).map(|(&h, &want)| if want == 0 { 0 } else { h }).collect()
+            };
+            assert_eq!(fixed(&shape), fixed(&s6), "shard {}", p.index);
+        }
+        assert!(p.cycles <= 64);
+    }
+    // The same run without fixed shapes has other (natural) heights.
+    let natural = fx
+        .prover
+        .plan(INPUT, ProveOptions { shard_cycles: 64, fixed_shapes: false }, |_| {})
+        .expect("plans");
+    assert!(natural.iter().any(|p| !is_catalogue_shape(&p.shape())));
+    // Fixed shapes need a power-of-two shard size in the catalogue.
+    for shard_cycles in [100, 1 << 5] {
+        let e =
+            fx.prover.prove_with(INPUT, ProveOptions { shard_cycles, fixed_shapes: true }, |_| {});
+        assert!(matches!(e, Err(ZkvmError::ShapeCycles { .. })), "{shard_cycles}");
+    }
+    // One READ_INPUT longer than S(6) holds: a typed error naming the shard and chip.
+    let long = vec![7u8; 1500];
+    match fx.prover.prove_with(&long, options, |_| {}) {
+        Err(ZkvmError::ShapeOverflow { shard: 0, rows, cap, .. }) => assert!(rows > cap),
+        other => panic!("expected the shape to overflow, got {:?}", other.map(|_| ())),
+    }
 }

@@ -100,7 +100,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             let started = Instant::now();
             let prover = Prover::<DefaultConfig>::new(&program)?;
             let setup_s = started.elapsed().as_secs_f64();
-            let options = zkvm::ProveOptions { shard_cycles };
+            let options = zkvm::ProveOptions { shard_cycles, ..zkvm::ProveOptions::default() };
             let (proof, stats) = prover.prove_with(&input, options, |s| {
                 eprintln!(
                     "shard {:>4}: {} cycles, traces {:.2} s, prove {:.2} s",
