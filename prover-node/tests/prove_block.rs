@@ -120,7 +120,7 @@ fn plan_mode_reports_the_shards_and_writes_nothing() {
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert!(run.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&run.stderr));
     assert!(stdout.contains("--- plan (nothing proven) ---"), "{stdout}");
-    assert!(stdout.contains("cycles            11773399"), "{stdout}");
+    assert!(stdout.contains("cycles            11773398"), "{stdout}");
     assert!(stdout.contains("shards            6 of up to 2097152 cycles"), "{stdout}");
     assert!(stdout.contains("  keccak            2778"), "{stdout}");
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "no proof or key written");

@@ -82,14 +82,20 @@ pub fn phase_mark(id: u32) {
     unsafe { asm!("ecall", in("t0") PHASE_MARK, in("a0") id, options(nostack)) };
 }
 
-/// Read the whole remaining input into a vector, or `None` if the machine delivers fewer
-/// bytes than `INPUT_LEN` announced.
+/// Most bytes one `READ_INPUT` asks for: the zkVM proves a shard in a fixed shape whose IO
+/// chips hold a bounded number of bytes, so the input is read in pieces of at most this
+/// (`zkvm_machine::execution::shape`: `S(21)` holds 64 KiB of IO per shard).
+pub const READ_PIECE: usize = 16 * 1024;
+
+/// Read the whole remaining input into a vector, in pieces of at most [`READ_PIECE`]
+/// bytes, or `None` if the machine delivers fewer bytes than `INPUT_LEN` announced.
 pub fn read_all_input() -> Option<alloc::vec::Vec<u8>> {
     let len = input_len();
     let mut buf = alloc::vec![0u8; len];
     let mut filled = 0;
     while filled < len {
-        match read_input(&mut buf[filled..]) {
+        let end = len.min(filled + READ_PIECE);
+        match read_input(&mut buf[filled..end]) {
             0 => return None,
             n => filled += n,
         }

@@ -75,6 +75,11 @@ struct Args {
     /// The guest ELF (default: the one `make guest` builds).
     #[arg(long, value_name = "FILE")]
     elf: Option<PathBuf>,
+    /// Prove every shard in a fixed shape from the catalogue (what recursion needs): the
+    /// shard size must be 2^l; shards also end when a chip would outgrow S(l), and every
+    /// trace is padded to it (about +10-15% cells on mainnet blocks).
+    #[arg(long)]
+    fixed_shapes: bool,
     /// Keep the directory of proven shards (<out>.shards/) after the proof is written. It is
     /// always kept when proving stops early: the same command resumes from it.
     #[arg(long)]
@@ -221,7 +226,8 @@ async fn run(args: Args) -> Result<(), BoxError> {
         &encoded,
         summary.cycles,
         args.shard_cycles,
-    );
+    )
+    .with_fixed_shapes(args.fixed_shapes);
     let (mut spool, kept) = SpoolDir::<DefaultConfig>::open(&spool_dir, &run)?;
     if kept > 0 {
         eprintln!(
@@ -231,7 +237,7 @@ async fn run(args: Args) -> Result<(), BoxError> {
     }
     let mut log = ShardLog::open(&spool_dir)?;
     let mut bar = CycleProgress::new("prove", summary.cycles, shards);
-    let options = ProveOptions { shard_cycles: args.shard_cycles, ..ProveOptions::default() };
+    let options = ProveOptions { shard_cycles: args.shard_cycles, fixed_shapes: args.fixed_shapes };
     let started = Instant::now();
     let mut log_error = None;
     let proven = prover.prove_into(
@@ -490,7 +496,7 @@ fn plan(
     let started = Instant::now();
     let plans = prover.plan(
         input,
-        ProveOptions { shard_cycles: args.shard_cycles, ..ProveOptions::default() },
+        ProveOptions { shard_cycles: args.shard_cycles, fixed_shapes: args.fixed_shapes },
         |p| {
             bar.shard(
                 p.index,

@@ -282,7 +282,7 @@ pub struct ProveOptions {
     /// with `l` in the catalogue; a shard also ends early when a chip would outgrow `S(l)`
     /// (a cut by capacity), every trace is padded to `S(l)`, and the last shard takes the
     /// smallest shape that holds it. The shapes a recursive verifier needs; costs the
-    /// padding (+7.5% cells on the guest's mainnet mix at `l = 21`).
+    /// padding (+9.7% cells per shard on the guest's mainnet mix at `l = 21`).
     pub fixed_shapes: bool,
 }
 

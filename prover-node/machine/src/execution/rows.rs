@@ -185,6 +185,28 @@ pub const MAX_ROWS_PER_CYCLE: [usize; COUNT] = {
     m
 };
 
+/// Most bytes one IO call (`READ_INPUT`, `COMMIT_OUTPUT`) moves in a run proven in fixed
+/// shapes: the block-validator guest reads its input in pieces of this size. A cut keeps
+/// room for one such call in every chip whose shape can hold one; a longer call can
+/// overflow a shape (the prover's `ShapeOverflow`).
+pub const MAX_IO_CALL_BYTES: usize = 16 * 1024;
+
+/// The most rows one IO call of [`MAX_IO_CALL_BYTES`] adds: its words, sponge blocks and
+/// pages (one more page when unaligned), and the call's row.
+pub const IO_CALL_ROWS: [usize; COUNT] = {
+    let pages = MAX_IO_CALL_BYTES / (4 * PAGE_WORDS) + 1;
+    let mut m = [0; COUNT];
+    m[c::CPU] = 1;
+    m[c::IO_CALL] = 1;
+    m[c::IO_BYTES] = MAX_IO_CALL_BYTES / 4 + 1;
+    m[c::INPUT_SPONGE] = MAX_IO_CALL_BYTES / crate::io_digest::IO_BLOCK_BYTES + 1;
+    m[c::OUTPUT_SPONGE] = MAX_IO_CALL_BYTES / crate::io_digest::IO_BLOCK_BYTES + 1;
+    m[c::RAM] = pages * PAGE_WORDS;
+    m[c::PAGE] = pages * 2 * PAGE_BLOCKS;
+    m[c::MERKLE] = pages * TREE_DEPTH;
+    m
+};
+
 /// A cut by capacity: a shard ends before any chip could pass its rows in `caps` (a shard
 /// shape's heights). [`CapacityCut::room`] is the emulator's `room` callback.
 #[derive(Debug, Clone)]
@@ -200,10 +222,19 @@ impl CapacityCut {
     }
 
     /// How many more cycles `chunk` can take with every bounded chip within its cap: the
-    /// least over the chips of free rows over [`MAX_ROWS_PER_CYCLE`]. 0 ends the shard.
+    /// least over the chips of free rows over [`MAX_ROWS_PER_CYCLE`]; and 0 (end the shard)
+    /// once a chip that can hold an IO call of [`MAX_IO_CALL_BYTES`] has no room left for
+    /// one ([`IO_CALL_ROWS`]).
     pub fn room(&mut self, chunk: &ExecutionChunk) -> u64 {
         self.counter.update(chunk);
         let rows = self.counter.rows();
+        let no_room_for_io = (0..COUNT).any(|chip| {
+            let (cap, need) = (self.caps[chip], IO_CALL_ROWS[chip]);
+            cap > 0 && need > 0 && cap >= 2 * need && cap.saturating_sub(rows[chip]) < need
+        });
+        if no_room_for_io {
+            return 0;
+        }
         (0..COUNT)
             .filter(|&chip| self.caps[chip] > 0 && MAX_ROWS_PER_CYCLE[chip] > 0)
             .map(|chip| {

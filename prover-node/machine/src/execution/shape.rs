@@ -6,7 +6,10 @@
 //! `S(l)` is `max(l − d_c, floor_c)` per chip. The offsets `d_c` come from the measured
 //! mix of the block-validator guest on mainnet block 19426587 (464 shards of 2^21 cycles,
 //! `prove-block --plan --plan-out`): at `l = 21` the shape holds 443 of its 464 shards
-//! uncut and commits 7.5% more cells than their natural heights on average. The floors are
+//! uncut and commits 9.7% more cells than their natural heights on average (about +15% over
+//! the block once the 21 larger shards are cut in two). The IO chips hold 256 KiB per shard
+//! (the guest reads its ~1.5 MB witness in 16 KiB calls, `rows::MAX_IO_CALL_BYTES`, so the
+//! input spreads over a few shards instead of one shape for all). The floors are
 //! what a shard always has plus what one cycle can add (a Keccak trace is at least one
 //! permutation and a call adds one; a touched page is 256 RAM rows, 128 page rows and up
 //! to 22 Merkle nodes, and a cycle can touch two), and a little room for the IO chips, so
@@ -37,8 +40,8 @@ const SHAPE_RULE: [(u8, u8); COUNT] = {
     r[c::KECCAK] = (9, 6);
     r[c::NOOP_SYSCALL] = (17, 2);
     r[c::IO_CALL] = (17, 3);
-    r[c::IO_BYTES] = (7, 5);
-    r[c::INPUT_SPONGE] = (9, 3);
+    r[c::IO_BYTES] = (5, 5);
+    r[c::INPUT_SPONGE] = (7, 3);
     r[c::OUTPUT_SPONGE] = (13, 3);
     r[c::MERKLE] = (9, 7);
     r
