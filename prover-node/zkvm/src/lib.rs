@@ -795,6 +795,10 @@ pub struct PublicValues {
     pub exit_code: u32,
     /// Number of shards the run was proven in.
     pub shards: usize,
+    /// Every shard's trace heights are a shape of the catalogue
+    /// (`zkvm_machine::execution::shape`): the proof was made with fixed shapes, as a
+    /// recursive verifier needs. The heights are the ones the STARK verified.
+    pub fixed_shapes: bool,
 }
 
 impl PublicValues {
@@ -878,6 +882,7 @@ pub fn verify<SC: ZkvmConfig>(
     let mut input_len = None;
     let mut input_slices = Vec::with_capacity(proof.shards.len());
     let mut exit_code = 0;
+    let mut fixed_shapes = true;
     for (k, shard) in proof.shards.iter().enumerate() {
         let in_shard =
             |e: ZkvmError| ZkvmError::Shard { shard: k, source: alloc::boxed::Box::new(e) };
@@ -891,6 +896,9 @@ pub fn verify<SC: ZkvmConfig>(
             }
         }
         vk.config.verify_machine(&vk.vk, shard).map_err(|e| in_shard(e.into()))?;
+        let heights: Vec<u8> =
+            shard.stark.degree_bits.iter().map(|&b| u8::try_from(b).unwrap_or(u8::MAX)).collect();
+        fixed_shapes &= execution::shape::is_catalogue_shape(&heights);
         let public = ShardPublicValues::from_public_values(pvs).map_err(|e| in_shard(e.into()))?;
         public.check_streams().map_err(|e| in_shard(e.into()))?;
         // Memory: shard 0 starts from the program's image, shard k from shard k − 1's end.
@@ -940,6 +948,7 @@ pub fn verify<SC: ZkvmConfig>(
         output: proof.output.clone(),
         exit_code,
         shards: proof.shards.len(),
+        fixed_shapes,
     })
 }
 

@@ -857,6 +857,13 @@ fn fixed_shapes_prove_every_shard_in_a_catalogue_shape() {
     assert!(proof.shards.len() >= 4, "{} shards", proof.shards.len());
     let pv = verify(fx.vk(), &proof).expect("a fixed-shape proof verifies");
     assert_eq!((pv.output.as_slice(), pv.exit_code), (INPUT, byte_sum(INPUT)));
+    assert!(pv.fixed_shapes, "the verifier sees catalogue shapes");
+    let natural = fx
+        .prover
+        .prove_with(INPUT, ProveOptions { shard_cycles: 64, fixed_shapes: false }, |_| {})
+        .expect("proves")
+        .0;
+    assert!(!verify(fx.vk(), &natural).expect("verifies").fixed_shapes);
     // Every shard's heights are a catalogue shape: S(6) for all but the last, which takes
     // the smallest that holds it.
     let plans = fx.prover.plan(INPUT, options, |_| {}).expect("plans");
