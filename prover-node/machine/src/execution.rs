@@ -90,6 +90,10 @@ pub mod chip_index {
     pub const MERKLE: usize = 19;
     /// Number of chips.
     pub const COUNT: usize = 20;
+    /// The chips whose trace height is fixed by the key, not by the shard: the program ROM,
+    /// the register file's boundary and the byte table (no minimum height, no shape entry,
+    /// no row count).
+    pub const FIXED_HEIGHT: [usize; 3] = [PROGRAM, REGISTERS, BYTE];
 }
 
 /// The chips of the machine running `rom`, in the order of a proof's instances (see
@@ -387,7 +391,7 @@ impl ExecutionRecord {
         min_heights: &[usize; chip_index::COUNT],
     ) -> MachineTraces<F> {
         use chip_index as c;
-        for fixed in [c::PROGRAM, c::REGISTERS, c::BYTE] {
+        for fixed in c::FIXED_HEIGHT {
             assert_eq!(min_heights[fixed], 0, "chip {fixed} has a fixed height");
         }
         let mut bytes = ByteRecord::new();

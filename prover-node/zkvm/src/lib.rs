@@ -515,7 +515,7 @@ impl<SC: ZkvmConfig> Prover<SC> {
         stats.emulate_s = summary.seconds;
         let started = std::time::Instant::now();
         let recorded =
-            self.for_each_shard(input, options, |index, cycles, mut traces, trace_s, _| {
+            self.for_each_shard(input, options, false, |index, cycles, mut traces, trace_s, _| {
                 hook(index, &mut traces);
                 let shapes = self.shapes(&traces);
                 let kept = store.get(index)?;
@@ -589,7 +589,7 @@ impl<SC: ZkvmConfig> Prover<SC> {
         mut on_shard: impl FnMut(&ShardPlan),
     ) -> Result<Vec<ShardPlan>, ZkvmError> {
         let mut plans = Vec::new();
-        self.for_each_shard(input, options, |index, cycles, traces, trace_s, counted| {
+        self.for_each_shard(input, options, true, |index, cycles, traces, trace_s, counted| {
             let plan = ShardPlan {
                 index,
                 cycles,
@@ -616,12 +616,15 @@ impl<SC: ZkvmConfig> Prover<SC> {
     }
 
     /// Record the run in shards of `options.shard_cycles` and hand each shard's traces to
-    /// `f(index, cycles, traces, seconds generating them)`, one shard at a time; stop at the
-    /// first error `f` returns.
+    /// `f(index, cycles, traces, seconds generating them, row counts)`, one shard at a time;
+    /// stop at the first error `f` returns. The row counts (every chip's rows from the
+    /// events) come from the cut's counter with fixed shapes, are counted when `count_rows`
+    /// asks (planning), and are empty otherwise (proving does not need them).
     fn for_each_shard(
         &self,
         input: &[u8],
         options: ProveOptions,
+        count_rows: bool,
         mut f: impl FnMut(usize, u64, MachineTraces<Val>, f64, &[usize]) -> Result<(), ZkvmError>,
     ) -> Result<zkvm_emulator::ExecutionSummary, ZkvmError> {
         if !(1..=MAX_CYCLES).contains(&options.shard_cycles) {
@@ -641,11 +644,12 @@ impl<SC: ZkvmConfig> Prover<SC> {
         let mut cursors = (0u32, 0u32);
         let mut index = 0;
         let mut failure = None;
-        let mut cut = top_shape.map(|(_, shape)| {
+        // The cut's row counter serves both the emulator's `room` and the shard's counts.
+        let cut = core::cell::RefCell::new(top_shape.map(|(_, shape)| {
             execution::rows::CapacityCut::new(execution::shape::shape_rows(&shape))
-        });
+        }));
         let room = |chunk: &zkvm_emulator::ExecutionChunk| {
-            cut.as_mut().map_or(u64::MAX, |cut| cut.room(chunk))
+            cut.borrow_mut().as_mut().map_or(u64::MAX, |cut| cut.room(chunk))
         };
         let recorded = zkvm_emulator::Emulator::new(&self.program.elf, input.to_vec()).and_then(
             |mut emulator| {
@@ -654,10 +658,19 @@ impl<SC: ZkvmConfig> Prover<SC> {
                         return;
                     }
                     let t = std::time::Instant::now();
-                    let counted = execution::rows::shard_rows(chunk);
+                    let counted = match cut.borrow_mut().as_mut() {
+                        Some(cut) => Some(cut.rows(chunk)),
+                        None => count_rows.then(|| execution::rows::shard_rows(chunk)),
+                    };
                     let min_heights = match top_shape {
                         None => [0; execution::chip_index::COUNT],
-                        Some((l, top)) => match fixed_shape(index, l, &top, &counted, chunk) {
+                        Some((l, top)) => match fixed_shape(
+                            index,
+                            l,
+                            &top,
+                            counted.as_ref().expect("counted by the cut"),
+                            chunk,
+                        ) {
                             Ok(shape) => execution::shape::shape_rows(&shape),
                             Err(e) => {
                                 failure = Some(e);
@@ -672,7 +685,8 @@ impl<SC: ZkvmConfig> Prover<SC> {
                         record.generate_traces_padded::<Val>(rom, &mut memory, &min_heights);
                     drop(record);
                     let trace_s = t.elapsed().as_secs_f64();
-                    if let Err(e) = f(index, chunk.cycles(), traces, trace_s, &counted) {
+                    let counted = counted.as_ref().map_or(&[][..], |rows| &rows[..]);
+                    if let Err(e) = f(index, chunk.cycles(), traces, trace_s, counted) {
                         failure = Some(e);
                     }
                     index += 1;

@@ -12,26 +12,10 @@ use crate::chips::keccak::ROWS_PER_PERMUTATION;
 use crate::chips::program::ProgramRom;
 use crate::testing::F;
 
-/// Every chip that can be padded.
-const PADDED: [usize; COUNT - 3] = [
-    c::CPU,
-    c::ADD_SUB,
-    c::BITWISE,
-    c::SHIFT,
-    c::LT,
-    c::MUL,
-    c::DIVREM,
-    c::LOAD_STORE,
-    c::RAM,
-    c::PAGE,
-    c::KECCAK,
-    c::NOOP_SYSCALL,
-    c::IO_CALL,
-    c::IO_BYTES,
-    c::INPUT_SPONGE,
-    c::OUTPUT_SPONGE,
-    c::MERKLE,
-];
+/// Every chip that can be padded: all but the fixed-height ones.
+fn paddable_chips() -> impl Iterator<Item = usize> {
+    (0..COUNT).filter(|chip| !c::FIXED_HEIGHT.contains(chip))
+}
 
 /// Run `elf` on `input` in shards of `cut` cycles; for every shard, its natural traces and
 /// the traces with each chip's minimum height `min(chip, natural height)`: check the heights,
@@ -44,7 +28,7 @@ fn check_padded(elf: &[u8], input: &[u8], cut: u64, min: impl Fn(usize, usize) -
     for (k, record) in records.iter().enumerate() {
         let natural = record.generate_traces::<F>(&rom, &mut natural_memory);
         let mut min_heights = [0; COUNT];
-        for chip in PADDED {
+        for chip in paddable_chips() {
             min_heights[chip] = min(chip, natural.traces[chip].height());
         }
         let padded = record.generate_traces_padded::<F>(&rom, &mut padded_memory, &min_heights);
@@ -83,7 +67,7 @@ fn every_chip_padded_to_four_times_its_height_verifies() {
 fn each_chip_padded_alone_verifies() {
     // One chip at a time, to a height no natural trace of this run has: a chip whose padding
     // broke a constraint or a bus would be named here.
-    for chip in PADDED {
+    for chip in paddable_chips() {
         check_padded(&keccak_program(), &[], 1 << 12, |c, h| if c == chip { 8 * h } else { 0 });
     }
 }
@@ -114,7 +98,7 @@ fn padded_keccak_shard() -> (ProgramRom, super::MachineTraces<F>) {
         ExecutionRecord::from_run_in_shards(&elf, alloc::vec::Vec::new(), 1 << 12).unwrap();
     let natural = records[0].generate_traces::<F>(&rom, &mut image_memory(&rom.memory));
     let mut min_heights = [0; COUNT];
-    for chip in PADDED {
+    for chip in paddable_chips() {
         min_heights[chip] = 4 * natural.traces[chip].height();
     }
     let padded =

@@ -172,9 +172,11 @@ impl RowCounter {
 /// which is not known before the call: 0 here, checked after the shard is recorded.
 pub const MAX_ROWS_PER_CYCLE: [usize; COUNT] = {
     let mut m = [1; COUNT];
-    m[c::PROGRAM] = 0;
-    m[c::REGISTERS] = 0;
-    m[c::BYTE] = 0;
+    let mut i = 0;
+    while i < c::FIXED_HEIGHT.len() {
+        m[c::FIXED_HEIGHT[i]] = 0;
+        i += 1;
+    }
     m[c::RAM] = 2 * PAGE_WORDS;
     m[c::PAGE] = 2 * 2 * PAGE_BLOCKS;
     m[c::MERKLE] = 2 * TREE_DEPTH;
@@ -216,6 +218,13 @@ pub struct CapacityCut {
 }
 
 impl CapacityCut {
+    /// Every chip's rows for `chunk` so far ([`RowCounter::rows`], from the counter the cut
+    /// keeps: after the last `room` call only the last step's events are new).
+    pub fn rows(&mut self, chunk: &ExecutionChunk) -> [usize; COUNT] {
+        self.counter.update(chunk);
+        self.counter.rows()
+    }
+
     /// A cut at `caps` rows per chip (0 for a chip means no bound: the fixed-height chips).
     pub fn new(caps: [usize; COUNT]) -> Self {
         CapacityCut { caps, counter: RowCounter::default() }
@@ -226,8 +235,7 @@ impl CapacityCut {
     /// once a chip that can hold an IO call of [`MAX_IO_CALL_BYTES`] has no room left for
     /// one ([`IO_CALL_ROWS`]).
     pub fn room(&mut self, chunk: &ExecutionChunk) -> u64 {
-        self.counter.update(chunk);
-        let rows = self.counter.rows();
+        let rows = self.rows(chunk);
         let no_room_for_io = (0..COUNT).any(|chip| {
             let (cap, need) = (self.caps[chip], IO_CALL_ROWS[chip]);
             cap > 0 && need > 0 && cap >= 2 * need && cap.saturating_sub(rows[chip]) < need
@@ -282,7 +290,7 @@ mod tests {
                 cursors = (end.input_cursor, end.output_cursor);
                 let traces = record.generate_traces::<F>(&rom, &mut memory);
                 for (chip, (&rows, trace)) in counted.iter().zip(&traces.traces).enumerate() {
-                    if [c::PROGRAM, c::REGISTERS, c::BYTE].contains(&chip) {
+                    if c::FIXED_HEIGHT.contains(&chip) {
                         continue;
                     }
                     assert_eq!(

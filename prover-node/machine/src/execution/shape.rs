@@ -24,14 +24,16 @@ pub const SHAPE_LOG_CYCLES: core::ops::RangeInclusive<u32> = 6..=21;
 /// table) have no shape entry (`(0, 0)`, reported as 0).
 const SHAPE_RULE: [(u8, u8); COUNT] = {
     let mut r = [(0u8, 2u8); COUNT];
+    let mut i = 0;
+    while i < c::FIXED_HEIGHT.len() {
+        r[c::FIXED_HEIGHT[i]] = (0, 0);
+        i += 1;
+    }
     r[c::CPU] = (0, 2);
-    r[c::PROGRAM] = (0, 0);
-    r[c::REGISTERS] = (0, 0);
     r[c::ADD_SUB] = (0, 2);
     r[c::BITWISE] = (3, 2);
     r[c::SHIFT] = (3, 2);
     r[c::LT] = (3, 2);
-    r[c::BYTE] = (0, 0);
     r[c::MUL] = (2, 2);
     r[c::DIVREM] = (11, 2);
     r[c::LOAD_STORE] = (1, 2);
