@@ -13,7 +13,7 @@ GUEST_DIR := executor-guest/guest
 GUEST_TOOLCHAIN := $(shell sed -n 's/^channel *= *"\(.*\)"/\1/p' $(GUEST_DIR)/rust-toolchain.toml)
 
 .PHONY: setup run test test-unit spec-tests bench bench-prover fmt lint clean-tools guest guest-repro \
-	anvil-fixtures verifier-no-std
+	anvil-fixtures verifier-no-std bench-block
 
 ## setup: install everything the project needs (toolchain parts, anvil, qemu-user)
 setup:
@@ -84,6 +84,24 @@ BENCH_ARGS ?=
 bench-prover:
 	$(CARGO) bench -p zkvm-machine --features emulator,zkvm-stark/parallel --bench machine \
 		-- $(BENCH_ARGS)
+
+## bench-block: figures, not a test: prove a recorded mainnet block (BLOCK, default 19426587,
+## ~2.5-3 h of STARK on 2 cores; interrupted? run it again: it resumes from
+## block-$(BLOCK).proof.shards/, kept with every shard's figures in its shards.tsv), then
+## time `verify` against the block's header from the replay server (proof + header trust)
+BLOCK ?= 19426587
+bench-block: setup guest
+	$(CARGO) build --release -q -p prover-node --bin prove-block -p verifier-client --bin verify \
+		-p witness-builder --bin rpc-replay
+	./target/release/prove-block --number $(BLOCK) --out block-$(BLOCK).proof --keep-shards
+	@out=$$(mktemp); ./target/release/rpc-replay --fixtures ../shared/fixtures/mainnet-rpc \
+		--port 0 >"$$out" 2>/dev/null & pid=$$!; url=; \
+	for _ in $$(seq 100); do url=$$(grep -m1 '^http' "$$out"); [ -n "$$url" ] && break; sleep 0.1; done; \
+	start=$$(date +%s.%N); \
+	./target/release/verify --proof block-$(BLOCK).proof --vk block-$(BLOCK).vk --rpc "$$url"; rc=$$?; \
+	end=$$(date +%s.%N); \
+	awk -v a="$$start" -v b="$$end" 'BEGIN { printf "verify: %.2f s (key file, all shard STARKs, the chain, the header)\n", b - a }'; \
+	kill $$pid; rm -f "$$out"; exit $$rc
 
 ## verifier-no-std: build the verifier library (header trust, block-proof decoding and
 ## verification against a key file: the zkvm verifier and the STARK) without std for a
