@@ -2,7 +2,8 @@
 //! chain: one ether transfer, ~11.8 M guest cycles), then the light verifier on its proof
 //! file: accepted with the native commitment, under the key derived from the ELF and under
 //! the key file prove-block writes; a dropped, repeated or reordered shard, a changed header
-//! commitment and flipped bytes are rejected. An interrupted proof resumes from its kept
+//! commitment and flipped bytes are rejected, by the in-memory and the streamed
+//! verifier alike. An interrupted proof resumes from its kept
 //! shards.
 
 use std::process::Command;
@@ -51,9 +52,14 @@ fn default_block_is_proven_and_verified_end_to_end() {
     let shards = honest().proof.shards.len();
     assert!(shards >= 2, "{shards} shards");
 
+    // The streamed verifier (what `verify` and prove-block's self-check run) agrees.
+    assert_eq!(block_proof::verify_reader(&vk, &bytes[..]), Ok(commitment));
     let rejected = |proof: BlockProof| match block_proof::verify(&vk, &proof) {
         Ok(c) => panic!("a forged block proof was accepted: {c:?}"),
-        Err(e) => e,
+        Err(e) => {
+            assert_eq!(block_proof::verify_reader(&vk, &proof.to_bytes()[..]), Err(e.clone()));
+            e
+        }
     };
     // A dropped, a repeated and two swapped shards.
     let mut p = honest();
@@ -77,6 +83,7 @@ fn default_block_is_proven_and_verified_end_to_end() {
         let accepted =
             BlockProof::from_bytes(&b).is_ok_and(|p| block_proof::verify(&vk, &p).is_ok());
         assert!(!accepted, "byte {at} flipped was accepted");
+        assert!(block_proof::verify_reader(&vk, &b[..]).is_err(), "byte {at} flipped, streamed");
     }
 
     // An interrupted proof resumes: the kept shards (all but the last, as if proving had

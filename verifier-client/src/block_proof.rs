@@ -159,40 +159,40 @@ impl BlockProof {
     ///
     /// [`VerifyError::ProofFormat`] for any malformed byte.
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, VerifyError> {
-        let bad = |what: alloc::string::String| Err(VerifyError::ProofFormat(what));
-        if bytes.len() < BLOCK_PROOF_HEADER_LEN {
-            return bad(format!(
-                "expected at least {BLOCK_PROOF_HEADER_LEN} bytes of header, got {}",
-                bytes.len()
-            ));
-        }
-        if bytes[0..4] != BLOCK_PROOF_MAGIC {
-            return bad(format!(
-                "bad magic: expected {BLOCK_PROOF_MAGIC:?}, got {:?}",
-                &bytes[0..4]
-            ));
-        }
-        let version = u16::from_le_bytes([bytes[4], bytes[5]]);
-        if version != BLOCK_PROOF_VERSION {
-            return bad(format!(
-                "unsupported version: expected {BLOCK_PROOF_VERSION}, got {version}"
-            ));
-        }
-        if bytes[6] != KIND_SHARD_CHAIN {
-            return bad(format!(
-                "proof kind: expected {KIND_SHARD_CHAIN} (shard chain), got {} (aggregated proofs are not built yet)",
-                bytes[6]
-            ));
-        }
-        if bytes[7] != 0 {
-            return bad(format!("reserved header byte: expected 0, got {}", bytes[7]));
-        }
-        let commitment = BlockCommitment::from_bytes(&bytes[8..BLOCK_PROOF_HEADER_LEN])
-            .map_err(VerifyError::Commitment)?;
+        let commitment = decode_header(bytes)?;
         let proof = zkvm::Proof::from_bytes(&bytes[BLOCK_PROOF_HEADER_LEN..])
             .map_err(|e| VerifyError::ProofFormat(format!("{e}")))?;
         Ok(BlockProof { commitment, proof })
     }
+}
+
+/// The claimed commitment from the first [`BLOCK_PROOF_HEADER_LEN`] bytes of a block proof
+/// (magic, version, kind, reserved byte, commitment).
+fn decode_header(bytes: &[u8]) -> Result<BlockCommitment, VerifyError> {
+    let bad = |what: alloc::string::String| Err(VerifyError::ProofFormat(what));
+    if bytes.len() < BLOCK_PROOF_HEADER_LEN {
+        return bad(format!(
+            "expected at least {BLOCK_PROOF_HEADER_LEN} bytes of header, got {}",
+            bytes.len()
+        ));
+    }
+    if bytes[0..4] != BLOCK_PROOF_MAGIC {
+        return bad(format!("bad magic: expected {BLOCK_PROOF_MAGIC:?}, got {:?}", &bytes[0..4]));
+    }
+    let version = u16::from_le_bytes([bytes[4], bytes[5]]);
+    if version != BLOCK_PROOF_VERSION {
+        return bad(format!("unsupported version: expected {BLOCK_PROOF_VERSION}, got {version}"));
+    }
+    if bytes[6] != KIND_SHARD_CHAIN {
+        return bad(format!(
+            "proof kind: expected {KIND_SHARD_CHAIN} (shard chain), got {} (aggregated proofs are not built yet)",
+            bytes[6]
+        ));
+    }
+    if bytes[7] != 0 {
+        return bad(format!("reserved header byte: expected 0, got {}", bytes[7]));
+    }
+    BlockCommitment::from_bytes(&bytes[8..BLOCK_PROOF_HEADER_LEN]).map_err(VerifyError::Commitment)
 }
 
 /// The block-proof header for `commitment` (the program proof follows it).
@@ -222,6 +222,45 @@ pub fn verify(vk: &BlockVerifyingKey, proof: &BlockProof) -> Result<BlockCommitm
         zkvm::verify(&vk.inner, &proof.proof).map_err(|e| VerifyError::Proof(format!("{e}")))?;
     let commitment = commitment_from_public_output(public.exit_code, &public.output)?;
     if commitment != proof.commitment {
+        return Err(VerifyError::HeaderCommitmentMismatch);
+    }
+    Ok(commitment)
+}
+
+/// [`verify`] for a block proof read from `reader` (a file) as it is checked: memory holds
+/// a batch of shard proofs (two per core, checked in parallel), never the whole proof
+/// (`zkvm::verify_reader`). Same checks, same first error, as decoding the bytes with
+/// [`BlockProof::from_bytes`] then calling [`verify`], except that a malformed shard is
+/// reported when the reader reaches it, after the shards before it were checked.
+///
+/// # Errors
+///
+/// [`VerifyError::ProofFormat`] for malformed or unreadable bytes, then as [`verify`].
+#[cfg(feature = "std")]
+#[must_use = "a proof is only accepted if this returns Ok"]
+pub fn verify_reader<R: std::io::Read>(
+    vk: &BlockVerifyingKey,
+    mut reader: R,
+) -> Result<BlockCommitment, VerifyError> {
+    let mut header = alloc::vec![0u8; BLOCK_PROOF_HEADER_LEN];
+    let mut filled = 0;
+    while filled < header.len() {
+        match reader.read(&mut header[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(VerifyError::ProofFormat(format!("reading the header: {e}"))),
+        }
+    }
+    let claimed = decode_header(&header[..filled])?;
+    let public = zkvm::verify_reader(&vk.inner, reader).map_err(|e| match e {
+        zkvm::ZkvmError::Decode(_) | zkvm::ZkvmError::Read(_) => {
+            VerifyError::ProofFormat(format!("{e}"))
+        }
+        e => VerifyError::Proof(format!("{e}")),
+    })?;
+    let commitment = commitment_from_public_output(public.exit_code, &public.output)?;
+    if commitment != claimed {
         return Err(VerifyError::HeaderCommitmentMismatch);
     }
     Ok(commitment)

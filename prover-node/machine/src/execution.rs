@@ -893,6 +893,22 @@ pub fn memory_outcome<F: PrimeField64>(
     public_values: &[Vec<F>],
     root_in: &Digest,
 ) -> Result<MemoryOutcome, OutcomeError> {
+    let outcome = memory_roots(public_values)?;
+    if outcome.root_in != *root_in {
+        return Err(OutcomeError::MemoryRootIn { expected: *root_in, got: outcome.root_in });
+    }
+    Ok(outcome)
+}
+
+/// The memory roots a verified shard's Merkle chip commits to, unchecked: which root it
+/// had to start from is [`memory_outcome`]'s check.
+///
+/// # Errors
+///
+/// If the Merkle chip's public values have the wrong length.
+pub fn memory_roots<F: PrimeField64>(
+    public_values: &[Vec<F>],
+) -> Result<MemoryOutcome, OutcomeError> {
     let pv = public_values.get(chip_index::MERKLE).map_or(&[][..], Vec::as_slice);
     if pv.len() != merkle::NUM_MERKLE_PUBLIC_VALUES {
         return Err(OutcomeError::ChipPublicValuesLength {
@@ -903,11 +919,7 @@ pub fn memory_outcome<F: PrimeField64>(
     }
     let pv: &merkle::MerklePublicValues<F> = pv.borrow();
     let digest = |d: &[F; 8]| -> Digest { d.map(|v| v.as_canonical_u64() as u32) };
-    let outcome = MemoryOutcome { root_in: digest(&pv.root_in), root_out: digest(&pv.root_out) };
-    if outcome.root_in != *root_in {
-        return Err(OutcomeError::MemoryRootIn { expected: *root_in, got: outcome.root_in });
-    }
-    Ok(outcome)
+    Ok(MemoryOutcome { root_in: digest(&pv.root_in), root_out: digest(&pv.root_out) })
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use prover_node::emulate::default_guest_elf;
 use prover_node::recorded_fixtures_dir;
 use prover_node::spinner;
 use stateless_executor::{StatelessInput, validate_block};
-use verifier_client::block_proof::{self, BlockProof, BlockVerifyingKey};
+use verifier_client::block_proof::{self, BlockVerifyingKey};
 use witness_builder::{
     ANVIL_TRANSFER_BLOCK, ReplayServer, RpcClient, build_witness, builder::chain_config_for,
 };
@@ -282,15 +282,21 @@ async fn run(args: Args) -> Result<(), BoxError> {
 
     // Self-check: read the files back and verify them as the light client does.
     let started = Instant::now();
-    let bytes = std::fs::read(&out).map_err(|e| format!("reading {}: {e}", out.display()))?;
+    let file = std::fs::File::open(&out).map_err(|e| format!("reading {}: {e}", out.display()))?;
+    let file_len = file.metadata().map_err(|e| format!("reading {}: {e}", out.display()))?.len();
     let vk = BlockVerifyingKey::from_bytes(&key)?;
-    let proven = block_proof::verify(&vk, &BlockProof::from_bytes(&bytes)?)?;
+    let proven = block_proof::verify_reader(&vk, std::io::BufReader::new(file))?;
     let verify_time = started.elapsed();
     if proven != commitment {
         return Err("the proven commitment is not the native one".into());
     }
-    debug_assert_eq!(bytes.len() as u64, bytes_written);
-    drop(bytes);
+    if file_len != bytes_written {
+        return Err(format!(
+            "{} holds {file_len} bytes, {bytes_written} were written",
+            out.display()
+        )
+        .into());
+    }
     // Figures of every attempt (this one's and those of shards resumed from earlier ones).
     let all_attempts = log.totals(stats.shards.len());
     if args.keep_shards {

@@ -75,6 +75,10 @@ pub enum ZkvmError {
     /// The proof bytes do not decode.
     #[error("proof does not decode: {0}")]
     Decode(String),
+
+    /// Reading a proof from a stream failed (not a property of the proof).
+    #[error("reading the proof: {0}")]
+    Read(String),
     /// The proof is for another program than the verifying key's.
     #[error("proof is for program {got}, the key is for {expected}")]
     ProgramMismatch {

@@ -30,6 +30,7 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+pub mod chain;
 mod error;
 mod key;
 mod proof;
@@ -43,8 +44,9 @@ use core::fmt;
 
 #[cfg(feature = "prover")]
 use zkvm_machine::chips::program::ProgramRom;
+#[cfg(feature = "prover")]
+use zkvm_machine::execution;
 pub use zkvm_machine::execution::StreamSlice;
-use zkvm_machine::execution::{self, ShardPublicValues, ShardStart};
 #[cfg(feature = "prover")]
 use zkvm_machine::execution::{ExecutionRecord, program_machine};
 use zkvm_machine::memory_root::Digest;
@@ -151,6 +153,8 @@ macro_rules! impl_zkvm_config {
 
 impl_zkvm_config!(DefaultConfig);
 impl_zkvm_config!(HighSecurityConfig);
+#[cfg(feature = "std")]
+pub use proof::ProofReader;
 pub use proof::{
     PROGRAM_PROOF_HEADER_LEN, PROGRAM_PROOF_MAGIC, PROGRAM_PROOF_VERSION, Proof, encode_header,
     encode_shard,
@@ -876,94 +880,75 @@ pub fn prove(program: &Program, input: &[u8]) -> Result<Proof<DefaultConfig>, Zk
 /// 4. Both streams start at position 0 and each sponge hashed exactly the bytes the IO
 ///    calls moved; the output beside the proof has the proven length and digest.
 ///
+/// The shards' STARKs are checked on every core (`parallel` feature), the chain in order
+/// ([`chain`]); [`verify_reader`] does the same from a file without holding the proof.
+///
 /// # Errors
 ///
-/// The first check that fails; never a panic on untrusted proofs.
+/// The first check that fails, in execution order; never a panic on untrusted proofs.
 #[must_use = "a proof is only accepted if this returns Ok"]
-pub fn verify<SC: ZkvmConfig>(
+pub fn verify<SC>(
     vk: &ProgramVerifyingKey<SC>,
     proof: &Proof<SC>,
-) -> Result<PublicValues, ZkvmError> {
-    if proof.program_id != vk.program_id {
-        return Err(ZkvmError::ProgramMismatch { expected: vk.program_id, got: proof.program_id });
+) -> Result<PublicValues, ZkvmError>
+where
+    SC: ZkvmConfig + Sync,
+    MachineProof<SC>: Sync,
+    ProgramVerifyingKey<SC>: Sync,
+{
+    let header = chain::ProofHeader {
+        program_id: proof.program_id,
+        exit_code: proof.exit_code,
+        output: proof.output.clone(),
+        shard_count: proof.shards.len(),
+    };
+    let mut chain = chain::ChainVerifier::new(vk, header)?;
+    for checked in chain::check_shards(vk, 0, &proof.shards) {
+        chain.push(checked?)?;
     }
-    if proof.shards.is_empty() {
-        return Err(ZkvmError::Chain { shard: 0, reason: "the proof has no shard" });
-    }
-    let last_index = proof.shards.len() - 1;
-    let mut expected_start = ShardStart::initial(vk.shape.entry);
-    let mut expected_root = vk.shape.initial_root;
-    let mut input_len = None;
-    let mut input_slices = Vec::with_capacity(proof.shards.len());
-    let mut exit_code = 0;
-    let mut fixed_shapes = true;
-    for (k, shard) in proof.shards.iter().enumerate() {
-        let in_shard =
-            |e: ZkvmError| ZkvmError::Shard { shard: k, source: alloc::boxed::Box::new(e) };
-        let chain = |reason: &'static str| ZkvmError::Chain { shard: k, reason };
-        let pvs = &shard.public_values;
-        for (chip, air) in vk.vk.airs().iter().enumerate() {
-            let expected = p3_air_num_public_values(air);
-            let got = pvs.get(chip).map_or(0, Vec::len);
-            if got != expected {
-                return Err(in_shard(ZkvmError::PublicValuesShape { chip, expected, got }));
+    chain.finish()
+}
+
+/// [`verify`] for a proof read from `reader` (the `ZKPR` format) as it is checked: a batch
+/// of shard proofs (two per core) is decoded and checked at a time, so memory holds a
+/// batch, not the proof (a mainnet block's is ~1.2 GB).
+///
+/// # Errors
+///
+/// As [`verify`]; [`ZkvmError::Decode`] for a malformed or truncated file and
+/// [`ZkvmError::Read`] if reading fails, at the first shard where they occur.
+#[cfg(feature = "std")]
+#[must_use = "a proof is only accepted if this returns Ok"]
+pub fn verify_reader<SC, R>(
+    vk: &ProgramVerifyingKey<SC>,
+    reader: R,
+) -> Result<PublicValues, ZkvmError>
+where
+    SC: ZkvmConfig + Sync,
+    MachineProof<SC>: Sync,
+    ProgramVerifyingKey<SC>: Sync,
+    R: std::io::Read,
+{
+    let (mut shards, header) = proof::ProofReader::<R, SC>::new(reader)?;
+    let mut chain = chain::ChainVerifier::new(vk, header)?;
+    let batch_len = 2 * p3_maybe_rayon::prelude::current_num_threads().max(1);
+    let mut batch = Vec::with_capacity(batch_len);
+    loop {
+        batch.clear();
+        while batch.len() < batch_len {
+            match shards.next_shard()? {
+                Some(shard) => batch.push(shard),
+                None => break,
             }
         }
-        vk.config.verify_machine(&vk.vk, shard).map_err(|e| in_shard(e.into()))?;
-        let heights: Vec<u8> =
-            shard.stark.degree_bits.iter().map(|&b| u8::try_from(b).unwrap_or(u8::MAX)).collect();
-        fixed_shapes &= execution::shape::is_catalogue_shape(&heights);
-        let public = ShardPublicValues::from_public_values(pvs).map_err(|e| in_shard(e.into()))?;
-        public.check_streams().map_err(|e| in_shard(e.into()))?;
-        // Memory: shard 0 starts from the program's image, shard k from shard k − 1's end.
-        let memory =
-            execution::memory_outcome(pvs, &expected_root).map_err(|e| in_shard(e.into()))?;
-        // pc, registers and stream cursors: the entry state, then the previous shard's end.
-        if public.start() != expected_start {
-            return Err(chain(if k == 0 {
-                "the first shard does not start at the entry with the initial registers and streams"
-            } else {
-                "does not start where the previous shard ended"
-            }));
+        if batch.is_empty() {
+            break;
         }
-        if *input_len.get_or_insert(public.input_len) != public.input_len {
-            return Err(chain("claims another input length than the first shard"));
+        for checked in chain::check_shards(vk, chain.next_index(), &batch) {
+            chain.push(checked?)?;
         }
-        if public.halted != (k == last_index) {
-            return Err(chain(if k == last_index {
-                "the last shard does not halt"
-            } else {
-                "halts before the last shard"
-            }));
-        }
-        let slice = proof
-            .output
-            .get(public.output_start as usize..public.output_end as usize)
-            .ok_or(chain("commits output past the claimed output"))?;
-        if zkvm_machine::io_digest::io_digest(slice).ok() != Some(public.output_slice.digest) {
-            return Err(ZkvmError::OutputMismatch { reason: "digest" });
-        }
-        input_slices.push(public.input_slice);
-        expected_start = public.end();
-        expected_root = memory.root_out;
-        exit_code = public.exit_code;
     }
-    if expected_start.output_cursor as usize != proof.output.len() {
-        return Err(ZkvmError::OutputMismatch { reason: "length" });
-    }
-    if exit_code != proof.exit_code {
-        return Err(ZkvmError::ExitCodeMismatch { expected: exit_code, got: proof.exit_code });
-    }
-    Ok(PublicValues {
-        program_id: vk.program_id,
-        input_len: input_len.unwrap_or(0),
-        input_read: expected_start.input_cursor,
-        input_slices,
-        output: proof.output.clone(),
-        exit_code,
-        shards: proof.shards.len(),
-        fixed_shapes,
-    })
+    chain.finish()
 }
 
 fn p3_air_num_public_values(air: &MachineAir) -> usize {

@@ -25,6 +25,8 @@
 //! shard): the output and the shard count are known from a fast run before proving.
 
 use alloc::format;
+#[cfg(feature = "std")]
+use alloc::string::ToString;
 use alloc::vec::Vec;
 
 use zkvm_stark::{MachineConfig, MachineProof};
@@ -107,20 +109,7 @@ impl<SC: MachineConfig> Proof<SC> {
     /// [`ZkvmError::Decode`] on any malformed byte (never a panic).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self, ZkvmError> {
         let bad = |what: alloc::string::String| Err(ZkvmError::Decode(what));
-        check_file_header::<SC>(
-            bytes,
-            PROGRAM_PROOF_MAGIC,
-            PROGRAM_PROOF_VERSION,
-            PROGRAM_PROOF_HEADER_LEN,
-        )
-        .map_err(ZkvmError::Decode)?;
-        let word = |at: usize| {
-            u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
-        };
-        let mut program_id = [0u8; 32];
-        program_id.copy_from_slice(&bytes[8..40]);
-        let exit_code = word(40);
-        let output_len = word(44) as usize;
+        let (program_id, exit_code, output_len) = decode_fixed_header::<SC>(bytes)?;
         let rest = &bytes[PROGRAM_PROOF_HEADER_LEN..];
         if rest.len() < output_len {
             return bad(format!(
@@ -162,16 +151,151 @@ impl<SC: MachineConfig> Proof<SC> {
             }
             let (body, tail) = rest.split_at(len);
             rest = tail;
-            shards.push(
-                MachineProof::<SC>::from_bytes(body)
-                    .map_err(|e| ZkvmError::Decode(format!("shard {index}: {e}")))?,
-            );
+            shards.push(decode_shard(index, body)?);
         }
         if !rest.is_empty() {
             return bad(format!("{} trailing bytes after the last shard", rest.len()));
         }
-        Ok(Proof { program_id: ProgramId(program_id), exit_code, output: output.to_vec(), shards })
+        Ok(Proof { program_id, exit_code, output: output.to_vec(), shards })
     }
+}
+
+/// The fixed header (the first [`PROGRAM_PROOF_HEADER_LEN`] bytes of `bytes`): program id,
+/// exit code, output length.
+fn decode_fixed_header<SC: MachineConfig>(
+    bytes: &[u8],
+) -> Result<(ProgramId, u32, usize), ZkvmError> {
+    check_file_header::<SC>(
+        bytes,
+        PROGRAM_PROOF_MAGIC,
+        PROGRAM_PROOF_VERSION,
+        PROGRAM_PROOF_HEADER_LEN,
+    )
+    .map_err(ZkvmError::Decode)?;
+    let word =
+        |at: usize| u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    let mut program_id = [0u8; 32];
+    program_id.copy_from_slice(&bytes[8..40]);
+    Ok((ProgramId(program_id), word(40), word(44) as usize))
+}
+
+fn decode_shard<SC: MachineConfig>(index: u32, body: &[u8]) -> Result<MachineProof<SC>, ZkvmError> {
+    MachineProof::<SC>::from_bytes(body)
+        .map_err(|e| ZkvmError::Decode(format!("shard {index}: {e}")))
+}
+
+/// Reads a program proof (the format above) from a byte stream one shard at a time:
+/// [`ProofReader::new`] reads everything before the shards, [`ProofReader::next_shard`]
+/// the next shard proof, and after the last one checks that the stream ends there.
+/// Lengths in the file are never trusted for an allocation: a body is read as far as the
+/// stream goes, and a short one is a [`ZkvmError::Decode`].
+#[cfg(feature = "std")]
+pub struct ProofReader<R, SC> {
+    reader: R,
+    next: u32,
+    count: u32,
+    ended: bool,
+    _config: core::marker::PhantomData<SC>,
+}
+
+#[cfg(feature = "std")]
+impl<R: std::io::Read, SC: MachineConfig> ProofReader<R, SC> {
+    /// Reads the header, the output and the shard count.
+    ///
+    /// # Errors
+    ///
+    /// [`ZkvmError::Decode`] for a malformed or short header; [`ZkvmError::Read`] if
+    /// reading fails.
+    pub fn new(mut reader: R) -> Result<(Self, crate::chain::ProofHeader), ZkvmError> {
+        let fixed = read_exact_or_short(&mut reader, PROGRAM_PROOF_HEADER_LEN, "header")?;
+        let (program_id, exit_code, output_len) = decode_fixed_header::<SC>(&fixed)?;
+        let output = read_exact_or_short(&mut reader, output_len, "output")?;
+        let count = read_exact_or_short(&mut reader, 4, "shard count")?;
+        let count = u32::from_le_bytes([count[0], count[1], count[2], count[3]]);
+        if count == 0 {
+            return Err(ZkvmError::Decode("shard count: expected at least 1, got 0".into()));
+        }
+        let header = crate::chain::ProofHeader {
+            program_id,
+            exit_code,
+            output,
+            shard_count: count as usize,
+        };
+        Ok((
+            ProofReader {
+                reader,
+                next: 0,
+                count,
+                ended: false,
+                _config: core::marker::PhantomData,
+            },
+            header,
+        ))
+    }
+
+    /// The next shard proof, or `None` after the last one (the stream must end there).
+    ///
+    /// # Errors
+    ///
+    /// [`ZkvmError::Decode`] naming the shard for a malformed or short shard, or for bytes
+    /// after the last one; [`ZkvmError::Read`] if reading fails.
+    pub fn next_shard(&mut self) -> Result<Option<MachineProof<SC>>, ZkvmError> {
+        if self.next == self.count {
+            if !self.ended {
+                self.ended = true;
+                let mut extra = [0u8; 1];
+                let got = read_up_to(&mut self.reader, &mut extra)?;
+                if got != 0 {
+                    return Err(ZkvmError::Decode("trailing bytes after the last shard".into()));
+                }
+            }
+            return Ok(None);
+        }
+        let index = self.next;
+        let len = read_exact_or_short(&mut self.reader, 4, &format!("shard {index} length"))?;
+        let len = u32::from_le_bytes([len[0], len[1], len[2], len[3]]) as usize;
+        let body = read_exact_or_short(&mut self.reader, len, &format!("shard {index}"))?;
+        self.next += 1;
+        decode_shard(index, &body).map(Some)
+    }
+}
+
+/// Fills `buf` as far as the stream goes; the number of bytes read.
+#[cfg(feature = "std")]
+fn read_up_to(reader: &mut impl std::io::Read, buf: &mut [u8]) -> Result<usize, ZkvmError> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match reader.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(ZkvmError::Read(e.to_string())),
+        }
+    }
+    Ok(filled)
+}
+
+/// Exactly `len` bytes (`what` names them in the error if the stream ends first). The
+/// buffer grows with what arrives, so a forged length allocates no more than the file holds.
+#[cfg(feature = "std")]
+fn read_exact_or_short(
+    reader: &mut impl std::io::Read,
+    len: usize,
+    what: &str,
+) -> Result<Vec<u8>, ZkvmError> {
+    use std::io::Read as _;
+    let mut out = Vec::with_capacity(len.min(1 << 20));
+    reader
+        .take(len as u64)
+        .read_to_end(&mut out)
+        .map_err(|e| ZkvmError::Read(format!("{what}: {e}")))?;
+    if out.len() != len {
+        return Err(ZkvmError::Decode(format!(
+            "{what}: expected {len} bytes, got {} before the end",
+            out.len()
+        )));
+    }
+    Ok(out)
 }
 
 /// The first 8 bytes every zkvm file shares (proof `ZKPR`, key `ZKVK`): at least

@@ -672,6 +672,153 @@ fn a_forged_trace_in_a_later_shard_is_rejected() {
     }
 }
 
+/// `verify` of the decoded bytes and `verify_reader` over the same bytes: the same answer.
+fn verify_streamed(
+    fx: &Fixture,
+    proof: &Proof<DefaultConfig>,
+) -> Result<zkvm::PublicValues, ZkvmError> {
+    let bytes = proof.to_bytes();
+    let in_memory = Proof::<DefaultConfig>::from_bytes(&bytes).and_then(|p| verify(fx.vk(), &p));
+    let streamed = zkvm::verify_reader(fx.vk(), &bytes[..]);
+    assert_eq!(streamed, in_memory, "the streamed verifier disagrees");
+    streamed
+}
+
+#[test]
+fn the_streamed_verifier_agrees_on_honest_and_broken_chains() {
+    let fx = Fixture::new(&echo_sum());
+    let honest = || sharded_proof(&fx, INPUT);
+    let n = honest().shards.len();
+    // More shards than one batch (two per core), so the chain crosses batches.
+    let batch = 2 * std::thread::available_parallelism().map_or(1, |n| n.get());
+    assert!(n >= 4, "{n} shards (batches of {batch})");
+    let pv = verify_streamed(&fx, &honest()).expect("an honest proof verifies streamed");
+    assert_eq!((pv.shards, pv.output.as_slice()), (n, INPUT));
+    let mut cases: Vec<(&str, Proof<DefaultConfig>)> = Vec::new();
+    let mut p = honest();
+    p.shards.remove(2);
+    cases.push(("middle shard dropped", p));
+    let mut p = honest();
+    p.shards.pop();
+    cases.push(("last shard dropped", p));
+    let mut p = honest();
+    p.shards.swap(n - 2, n - 1);
+    cases.push(("last two swapped", p));
+    let mut p = honest();
+    let again = honest().shards.remove(1);
+    p.shards.insert(2, again);
+    cases.push(("shard repeated", p));
+    let mut p = honest();
+    p.exit_code += 1;
+    cases.push(("exit code claimed", p));
+    let mut p = honest();
+    p.output.push(0);
+    cases.push(("output claimed", p));
+    let mut p = honest();
+    p.program_id.0[0] ^= 1;
+    cases.push(("another program", p));
+    for (what, proof) in cases {
+        assert!(verify_streamed(&fx, &proof).is_err(), "{what} accepted");
+    }
+}
+
+#[test]
+fn a_malformed_stream_is_a_typed_error_at_the_shard_it_reaches() {
+    let fx = Fixture::new(&echo_sum());
+    let proof = sharded_proof(&fx, INPUT);
+    let bytes = proof.to_bytes();
+    // Truncated anywhere: a decode error (never a panic, never accepted).
+    let last_shard_len = proof.shards.last().map(|s| s.to_bytes().len()).expect("a shard");
+    for len in
+        [0, 7, 47, 48, 60, bytes.len() / 2, bytes.len() - last_shard_len - 4, bytes.len() - 1]
+    {
+        match zkvm::verify_reader(fx.vk(), &bytes[..len]) {
+            Err(ZkvmError::Decode(m)) => assert!(m.contains("before the end"), "{len}: {m}"),
+            other => panic!("truncated to {len}: {other:?}"),
+        }
+    }
+    // Cut exactly before the last shard: the count announces one more than there is.
+    let cut = bytes.len() - last_shard_len - 4;
+    let last = proof.shards.len() - 1;
+    assert_eq!(
+        zkvm::verify_reader(fx.vk(), &bytes[..cut]),
+        Err(ZkvmError::Decode(format!(
+            "shard {last} length: expected 4 bytes, got 0 before the end"
+        )))
+    );
+    // Bytes after the last shard.
+    let mut long = bytes.clone();
+    long.push(0);
+    assert_eq!(
+        zkvm::verify_reader(fx.vk(), &long[..]),
+        Err(ZkvmError::Decode("trailing bytes after the last shard".into()))
+    );
+    // A shard count of zero, and one far beyond the file: typed, no huge allocation.
+    let count_at = zkvm::PROGRAM_PROOF_HEADER_LEN + proof.output.len();
+    for count in [0u32, u32::MAX] {
+        let mut forged = bytes.clone();
+        forged[count_at..count_at + 4].copy_from_slice(&count.to_le_bytes());
+        assert!(
+            matches!(zkvm::verify_reader(fx.vk(), &forged[..]), Err(ZkvmError::Decode(_))),
+            "count {count}"
+        );
+    }
+    // A shard length far beyond the file: read as far as the file goes, then refused.
+    let mut forged = bytes.clone();
+    forged[count_at + 4..count_at + 8].copy_from_slice(&u32::MAX.to_le_bytes());
+    assert!(matches!(zkvm::verify_reader(fx.vk(), &forged[..]), Err(ZkvmError::Decode(_))));
+    // A flipped byte in a later shard's body: that shard is rejected, by name.
+    let mut forged = bytes.clone();
+    let at = bytes.len() - last_shard_len / 2;
+    forged[at] ^= 0x5a;
+    match zkvm::verify_reader(fx.vk(), &forged[..]) {
+        Err(ZkvmError::Shard { shard, .. }) => assert_eq!(shard, last),
+        Err(ZkvmError::Decode(m)) => assert!(m.starts_with(&format!("shard {last}:")), "{m}"),
+        other => panic!("a flipped byte in the last shard: {other:?}"),
+    }
+}
+
+#[test]
+fn the_chain_verifier_refuses_shards_out_of_order_or_missing() {
+    use zkvm::chain::{ChainVerifier, ProofHeader, check_shard};
+    let fx = Fixture::new(&echo_sum());
+    let proof = sharded_proof(&fx, INPUT);
+    let header = || ProofHeader {
+        program_id: proof.program_id,
+        exit_code: proof.exit_code,
+        output: proof.output.clone(),
+        shard_count: proof.shards.len(),
+    };
+    let checked = |k: usize| check_shard(fx.vk(), k, &proof.shards[k]).expect("an honest shard");
+    // Shard 1 pushed first.
+    let mut chain = ChainVerifier::new(fx.vk(), header()).expect("a header");
+    assert_eq!(
+        chain.push(checked(1)).map_err(|e| e.to_string()),
+        Err("shard 1: checked out of order".into())
+    );
+    // Shard 0 alone, then finish: the others are missing.
+    let mut chain = ChainVerifier::new(fx.vk(), header()).expect("a header");
+    chain.push(checked(0)).expect("shard 0 links");
+    assert_eq!(chain.next_index(), 1);
+    assert!(matches!(chain.finish(), Err(ZkvmError::Chain { shard: 1, .. })));
+    // A header that announces fewer shards than are pushed.
+    let mut chain =
+        ChainVerifier::new(fx.vk(), ProofHeader { shard_count: 1, ..header() }).expect("a header");
+    // Shard 0 of a longer run does not halt: as the last of one it is refused.
+    assert!(matches!(chain.push(checked(0)), Err(ZkvmError::Chain { shard: 0, .. })));
+    // A shard's index is the one it was checked at: shard 1 checked as shard 0 is linked
+    // as shard 0 and fails the entry check.
+    let as_first = check_shard(fx.vk(), 0, &proof.shards[1]).expect("its STARK verifies");
+    let mut chain = ChainVerifier::new(fx.vk(), header()).expect("a header");
+    assert!(chain.push(as_first).is_err());
+    // All in order: the same public values as `verify`.
+    let mut chain = ChainVerifier::new(fx.vk(), header()).expect("a header");
+    for k in 0..proof.shards.len() {
+        chain.push(checked(k)).expect("links");
+    }
+    assert_eq!(chain.finish(), verify(fx.vk(), &proof));
+}
+
 #[test]
 fn shard_sizes_outside_the_limit_are_refused() {
     let fx = Fixture::new(&echo_sum());

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 
 use clap::{ArgGroup, Parser};
 use verifier_client::{
-    BlockCommitment, BlockProof, BlockVerifyingKey, TrustPolicy, TrustedHeader, VerifyError,
-    block_proof, check_commitment, check_policy, rpc::TrustedNode,
+    BlockCommitment, BlockVerifyingKey, TrustPolicy, TrustedHeader, VerifyError, block_proof,
+    check_commitment, check_policy, rpc::TrustedNode,
 };
 use witness_builder::builder::chain_config_for;
 
@@ -178,8 +178,13 @@ fn proven_commitment(args: &Args, proof: &Path) -> Result<(BlockCommitment, Stri
     if let Some(expected) = &args.program_id {
         vk.check_program_id(expected)?;
     }
-    let proof = BlockProof::from_bytes(&read(proof)?)?;
-    Ok((block_proof::verify(&vk, &proof)?, vk.program_id()))
+    // Streamed: memory holds a batch of shards, not the proof (~1.2 GB for a mainnet block).
+    let file = std::fs::File::open(proof).map_err(|e| VerifyError::Io {
+        path: proof.display().to_string(),
+        reason: e.to_string(),
+    })?;
+    let commitment = block_proof::verify_reader(&vk, std::io::BufReader::new(file))?;
+    Ok((commitment, vk.program_id()))
 }
 
 /// Where `make guest` leaves the block-validator ELF.
