@@ -220,11 +220,7 @@ pub fn encode_header(commitment: &BlockCommitment) -> Vec<u8> {
 pub fn verify(vk: &BlockVerifyingKey, proof: &BlockProof) -> Result<BlockCommitment, VerifyError> {
     let public =
         zkvm::verify(&vk.inner, &proof.proof).map_err(|e| VerifyError::Proof(format!("{e}")))?;
-    let commitment = commitment_from_public_output(public.exit_code, &public.output)?;
-    if commitment != proof.commitment {
-        return Err(VerifyError::HeaderCommitmentMismatch);
-    }
-    Ok(commitment)
+    proven_commitment(&public, &proof.commitment)
 }
 
 /// [`verify`] for a block proof read from `reader` (a file) as it is checked: memory holds
@@ -242,25 +238,31 @@ pub fn verify_reader<R: std::io::Read>(
     vk: &BlockVerifyingKey,
     mut reader: R,
 ) -> Result<BlockCommitment, VerifyError> {
-    let mut header = alloc::vec![0u8; BLOCK_PROOF_HEADER_LEN];
-    let mut filled = 0;
-    while filled < header.len() {
-        match reader.read(&mut header[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(VerifyError::ProofFormat(format!("reading the header: {e}"))),
-        }
-    }
-    let claimed = decode_header(&header[..filled])?;
+    use std::io::Read as _;
+    // At most the header: a short file is `decode_header`'s "expected at least" error.
+    let mut header = Vec::with_capacity(BLOCK_PROOF_HEADER_LEN);
+    (&mut reader)
+        .take(BLOCK_PROOF_HEADER_LEN as u64)
+        .read_to_end(&mut header)
+        .map_err(|e| VerifyError::ProofFormat(format!("reading the header: {e}")))?;
+    let claimed = decode_header(&header)?;
     let public = zkvm::verify_reader(&vk.inner, reader).map_err(|e| match e {
         zkvm::ZkvmError::Decode(_) | zkvm::ZkvmError::Read(_) => {
             VerifyError::ProofFormat(format!("{e}"))
         }
         e => VerifyError::Proof(format!("{e}")),
     })?;
+    proven_commitment(&public, &claimed)
+}
+
+/// The commitment `public` (a verified run of the guest) proves, which must be `claimed`,
+/// the one in the block proof's header.
+fn proven_commitment(
+    public: &zkvm::PublicValues,
+    claimed: &BlockCommitment,
+) -> Result<BlockCommitment, VerifyError> {
     let commitment = commitment_from_public_output(public.exit_code, &public.output)?;
-    if commitment != claimed {
+    if commitment != *claimed {
         return Err(VerifyError::HeaderCommitmentMismatch);
     }
     Ok(commitment)

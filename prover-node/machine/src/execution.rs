@@ -879,6 +879,21 @@ pub struct MemoryOutcome {
     pub root_out: Digest,
 }
 
+impl MemoryOutcome {
+    /// The shard must start from the memory whose root is `root_in` (the image's for a run
+    /// from the entry, the previous shard's `root_out` after that).
+    ///
+    /// # Errors
+    ///
+    /// [`OutcomeError::MemoryRootIn`] if it starts from another.
+    pub fn check_root_in(&self, root_in: &Digest) -> Result<(), OutcomeError> {
+        if self.root_in != *root_in {
+            return Err(OutcomeError::MemoryRootIn { expected: *root_in, got: self.root_in });
+        }
+        Ok(())
+    }
+}
+
 /// The memory roots of a proof that verified against a [`program_machine`] key, checking
 /// that the shard starts from the memory whose root is `root_in`: for a run from the entry
 /// the image's ([`image_memory`]`(&rom.memory).root()`), for a later shard the previous
@@ -894,9 +909,7 @@ pub fn memory_outcome<F: PrimeField64>(
     root_in: &Digest,
 ) -> Result<MemoryOutcome, OutcomeError> {
     let outcome = memory_roots(public_values)?;
-    if outcome.root_in != *root_in {
-        return Err(OutcomeError::MemoryRootIn { expected: *root_in, got: outcome.root_in });
-    }
+    outcome.check_root_in(root_in)?;
     Ok(outcome)
 }
 

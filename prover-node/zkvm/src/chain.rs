@@ -23,7 +23,7 @@
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
-use zkvm_machine::execution::{self, MemoryOutcome, OutcomeError, ShardPublicValues, ShardStart};
+use zkvm_machine::execution::{self, MemoryOutcome, ShardPublicValues, ShardStart};
 use zkvm_machine::memory_root::Digest;
 use zkvm_stark::MachineProof;
 
@@ -180,11 +180,7 @@ impl<'a, SC: ZkvmConfig> ChainVerifier<'a, SC> {
         let public = &shard.public;
         // Memory: shard 0 starts from the program's image, shard k from shard k − 1's end.
         let memory = shard.memory;
-        if memory.root_in != self.expected_root {
-            let e =
-                OutcomeError::MemoryRootIn { expected: self.expected_root, got: memory.root_in };
-            return Err(in_shard(k)(e.into()));
-        }
+        memory.check_root_in(&self.expected_root).map_err(|e| in_shard(k)(e.into()))?;
         // pc, registers and stream cursors: the entry state, then the previous shard's end.
         if public.start() != self.expected_start {
             return Err(chain(if k == 0 {

@@ -25,8 +25,6 @@
 //! shard): the output and the shard count are known from a fast run before proving.
 
 use alloc::format;
-#[cfg(feature = "std")]
-use alloc::string::ToString;
 use alloc::vec::Vec;
 
 use zkvm_stark::{MachineConfig, MachineProof};
@@ -243,9 +241,7 @@ impl<R: std::io::Read, SC: MachineConfig> ProofReader<R, SC> {
         if self.next == self.count {
             if !self.ended {
                 self.ended = true;
-                let mut extra = [0u8; 1];
-                let got = read_up_to(&mut self.reader, &mut extra)?;
-                if got != 0 {
+                if !read_at_most(&mut self.reader, 1, "after the last shard")?.is_empty() {
                     return Err(ZkvmError::Decode("trailing bytes after the last shard".into()));
                 }
             }
@@ -260,25 +256,27 @@ impl<R: std::io::Read, SC: MachineConfig> ProofReader<R, SC> {
     }
 }
 
-/// Fills `buf` as far as the stream goes; the number of bytes read.
-#[cfg(feature = "std")]
-fn read_up_to(reader: &mut impl std::io::Read, buf: &mut [u8]) -> Result<usize, ZkvmError> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match reader.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(ZkvmError::Read(e.to_string())),
-        }
-    }
-    Ok(filled)
-}
-
 /// Exactly `len` bytes (`what` names them in the error if the stream ends first). The
 /// buffer grows with what arrives, so a forged length allocates no more than the file holds.
 #[cfg(feature = "std")]
 fn read_exact_or_short(
+    reader: &mut impl std::io::Read,
+    len: usize,
+    what: &str,
+) -> Result<Vec<u8>, ZkvmError> {
+    let out = read_at_most(reader, len, what)?;
+    if out.len() != len {
+        return Err(ZkvmError::Decode(format!(
+            "{what}: expected {len} bytes, got {} before the end",
+            out.len()
+        )));
+    }
+    Ok(out)
+}
+
+/// Up to `len` bytes: fewer only where the stream ends (`what` names them in a read error).
+#[cfg(feature = "std")]
+fn read_at_most(
     reader: &mut impl std::io::Read,
     len: usize,
     what: &str,
@@ -289,12 +287,6 @@ fn read_exact_or_short(
         .take(len as u64)
         .read_to_end(&mut out)
         .map_err(|e| ZkvmError::Read(format!("{what}: {e}")))?;
-    if out.len() != len {
-        return Err(ZkvmError::Decode(format!(
-            "{what}: expected {len} bytes, got {} before the end",
-            out.len()
-        )));
-    }
     Ok(out)
 }
 
